@@ -1,0 +1,41 @@
+import { Mirror } from "./mirror";
+import { Placement } from "./placement";
+import { PlatformStack } from "./platform-stack";
+import { Profile } from "./profile";
+import { Target } from "./target";
+
+/**
+ * The layers a platform deploys in order. Each layer is its own stack (`<platform>-<layer>`),
+ * created when something is first put in it, depending on every lower layer that exists, so one
+ * `cdktf deploy '*'` applies them bottom-up and no stack plans a custom resource whose CRD is
+ * installed in the same apply.
+ */
+export enum Layer {
+  /** Namespaces, storage classes, priority classes, network policies: plain Kubernetes objects. */
+  BASE = "base",
+  /** Helm releases of the components (operators, brokers, control planes) and their CRDs. */
+  SYSTEM = "system",
+  /** Custom resources of those CRDs, teams and the services that run on the platform. */
+  APPS = "apps",
+}
+
+/** Layers from the bottom up. */
+export const LAYER_ORDER: readonly Layer[] = [Layer.BASE, Layer.SYSTEM, Layer.APPS];
+
+/** What every component is given by the platform it belongs to. */
+export interface IPlatform {
+  /** The platform's name (a DNS label): prefix of its stacks and cluster-scoped objects. */
+  readonly platformName: string;
+  readonly target: Target;
+  readonly profile: Profile;
+  readonly mirror: Mirror;
+  readonly placement: Placement;
+  /** The platform's StorageClass for zonal disks (WaitForFirstConsumer). */
+  readonly storageClassName: string;
+  /** PriorityClass of the platform's control planes and quorum members. */
+  readonly priorityClassName: string;
+  /** The stack of a layer, created on first use. */
+  stack(layer: Layer): PlatformStack;
+  /** Labels every object of this platform carries, for `component`. */
+  labels(component: string, name: string): Record<string, string>;
+}

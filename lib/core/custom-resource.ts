@@ -1,0 +1,70 @@
+import { Construct, IConstruct } from "constructs";
+import { TerraformStack } from "cdktf";
+import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
+import { HelmChart } from "./helm-chart";
+import { check } from "./errors";
+
+/** A Kubernetes object in the API's own shape. */
+export interface KubernetesObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string; readonly labels?: Record<string, string>; readonly annotations?: Record<string, string> };
+  readonly [key: string]: unknown;
+}
+
+/** Props of `CustomResource`. */
+export interface CustomResourceProps {
+  /** The object. */
+  readonly manifest: KubernetesObject;
+  /** Fields the API server fills in, ignored when diffing. @default ["metadata.labels", "metadata.annotations"] */
+  readonly computedFields?: string[];
+}
+
+/**
+ * A custom resource (`kubernetes_manifest`). `kubernetes_manifest` reads the CRD's schema at
+ * plan time, so the resource must live in a stack that depends on the stack whose chart
+ * installs the CRD; a validation checks that for every chart of the app that declares the group.
+ */
+export class CustomResource extends Construct {
+  /** The `kubernetes_manifest`. */
+  public readonly resource: Manifest;
+  /** API group of the resource ("dapr.io"). */
+  public readonly group: string;
+
+  constructor(scope: Construct, id: string, props: CustomResourceProps) {
+    super(scope, id);
+    const apiVersion = props.manifest.apiVersion;
+    check(typeof apiVersion === "string" && apiVersion.includes("/"), this, "a custom resource needs a group in apiVersion", apiVersion, 'Use "<group>/<version>", e.g. "dapr.io/v1alpha1".');
+    this.group = apiVersion.split("/")[0];
+    this.resource = new Manifest(this, "Resource", {
+      manifest: props.manifest,
+      computedFields: props.computedFields ?? ["metadata.labels", "metadata.annotations"],
+    });
+    this.node.addValidation({ validate: () => crdOrderingProblems(this) });
+  }
+}
+
+/** Problems with where `resource` is planned relative to the charts that install its CRD. */
+export function crdOrderingProblems(resource: CustomResource): string[] {
+  const problems: string[] = [];
+  const own = TerraformStack.of(resource);
+  for (const chart of chartsInstalling(resource.node.root, resource.group)) {
+    const chartStack = TerraformStack.of(chart);
+    if (chartStack === own) {
+      problems.push(
+        `[${resource.node.path}] custom resource of group "${resource.group}" is planned in stack "${own.node.id}", which also installs its CRD (${chart.node.path}); ` +
+          "kubernetes_manifest needs the CRD at plan time. Put the resource in a stack that depends on that one (the platform's apps layer).",
+      );
+    } else if (!own.dependsOn(chartStack)) {
+      problems.push(
+        `[${resource.node.path}] custom resource of group "${resource.group}" is in stack "${own.node.id}", which does not depend on stack "${chartStack.node.id}" that installs its CRD (${chart.node.path}). ` +
+          `Call ${own.node.id}.addDependency(${chartStack.node.id}) or use the platform's apps layer.`,
+      );
+    }
+  }
+  return problems;
+}
+
+function chartsInstalling(root: IConstruct, group: string): HelmChart[] {
+  return root.node.findAll().filter((c): c is HelmChart => c instanceof HelmChart && c.crdGroups.includes(group));
+}

@@ -1,0 +1,94 @@
+import { Construct } from "constructs";
+import { IResolvable, ITerraformDependable, Lazy } from "cdktf";
+import { Release } from "@cdktf/provider-helm/lib/release";
+import deepmerge from "deepmerge";
+import { stringify } from "yaml";
+import { Mirror } from "./mirror";
+import { ChartPin } from "./versions";
+import { checkDnsLabel } from "./names";
+import { check } from "./errors";
+
+/** A tree of Helm values. */
+export type HelmValues = { [key: string]: unknown };
+
+/** Props of `HelmChart`. */
+export interface HelmChartProps {
+  /** The chart, from the versions table. */
+  readonly pin: ChartPin;
+  /** Namespace to install into; the platform creates it, the release never does. */
+  readonly namespace: string;
+  /** Release name. @default - the construct id */
+  readonly releaseName?: string;
+  /** The component's default values, merged under `values`. @default {} */
+  readonly defaults?: HelmValues;
+  /** The user's values: win over `defaults`; arrays replace rather than append. @default {} */
+  readonly values?: HelmValues;
+  /** Mirror for the chart repository and images. @default Mirror.NONE */
+  readonly mirror?: Mirror;
+  /**
+   * How this chart points its images at a registry (charts disagree: `global.registry`,
+   * `image.registry`, ...). Called with the mirror's registry; its result is merged between
+   * `defaults` and `values`. @default - images are not redirected
+   */
+  readonly imageRegistryValues?: (registry: string) => HelmValues;
+  /** Wait for the release's resources to become ready. @default true */
+  readonly wait?: boolean | IResolvable;
+  /** Seconds Helm may take. @default 600 */
+  readonly timeoutSeconds?: number;
+  /** Resources to install after. @default [] */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+const overwriteArrays = (_target: unknown[], source: unknown[]) => source;
+
+/**
+ * A pinned Helm chart with typed default values deep-merged under the user's, rendered once at
+ * synth time (so `addValues()` calls made later still count), installed atomically.
+ */
+export class HelmChart extends Construct {
+  /** The `helm_release`. */
+  public readonly release: Release;
+  /** API groups of the CRDs this chart installs. */
+  public readonly crdGroups: readonly string[];
+  private readonly layers: HelmValues[] = [];
+  private readonly userValues: HelmValues;
+
+  constructor(scope: Construct, id: string, props: HelmChartProps) {
+    super(scope, id);
+    const name = props.releaseName ?? id;
+    checkDnsLabel(this, "the release name", name, 53);
+    checkDnsLabel(this, "the namespace", props.namespace);
+    check(!!props.pin?.version, this, "the chart pin needs an exact version", props.pin, "Take the chart from CHARTS in lib/core/versions.ts.");
+    const mirror = props.mirror ?? Mirror.NONE;
+    this.crdGroups = props.pin.crdGroups ?? [];
+
+    this.layers.push(props.defaults ?? {});
+    if (mirror.imageRegistry && props.imageRegistryValues) this.layers.push(props.imageRegistryValues(mirror.imageRegistry));
+    this.userValues = props.values ?? {};
+
+    this.release = new Release(this, "Resource", {
+      name,
+      namespace: props.namespace,
+      repository: mirror.chartRepositoryFor(props.pin.repository),
+      chart: props.pin.chart,
+      version: props.pin.version,
+      createNamespace: false,
+      atomic: true,
+      cleanupOnFail: true,
+      wait: props.wait ?? true,
+      timeout: props.timeoutSeconds ?? 600,
+      values: [Lazy.stringValue({ produce: () => stringify(this.values, { sortMapEntries: true }) })],
+      dependsOn: props.dependsOn,
+    });
+  }
+
+  /** Merges more component values over the defaults (components call this as parts are added); the user's values still win. */
+  public addValues(values: HelmValues): void {
+    this.layers.push(values);
+  }
+
+  /** The merged values as they will be rendered. */
+  public get values(): HelmValues {
+    return deepmerge.all([...this.layers, this.userValues], { arrayMerge: overwriteArrays }) as HelmValues;
+  }
+}

@@ -1,0 +1,107 @@
+import { IConstruct } from "constructs";
+import { check, checkKnownOptions } from "./errors";
+
+/** Options of `Mirror.of()`. */
+export interface MirrorOptions {
+  /**
+   * Chart repository that serves every chart the platform installs, under the charts' own names:
+   * an HTTP(S) Helm repository (`https://charts.example.com/platform`) or an OCI registry path
+   * (`oci://registry.example.com/charts`).
+   * @default - each chart's upstream repository
+   */
+  readonly chartRepository?: string;
+  /**
+   * Registry host (and optional path prefix) that serves every image under its upstream path:
+   * `registry.example.com:5000` or `harbor.example.com/proxy`. No scheme.
+   * @default - each image's upstream registry
+   */
+  readonly imageRegistry?: string;
+  /** Secrets (in each namespace) to pull images from the mirror. @default [] */
+  readonly imagePullSecrets?: string[];
+}
+
+const REGISTRY = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(\/[a-z0-9._-]+)*$/;
+
+/**
+ * Where an air-gapped or edge site gets charts and images. Set once per platform, it reaches
+ * every chart (`HelmChart`) and every image the platform renders.
+ */
+export class Mirror {
+  /** No mirror: upstream repositories and registries. */
+  public static readonly NONE = new Mirror({});
+
+  /** A mirror for charts, images or both. */
+  public static of(options: MirrorOptions): Mirror {
+    return new Mirror(options);
+  }
+
+  public readonly chartRepository?: string;
+  public readonly imageRegistry?: string;
+  public readonly imagePullSecrets: readonly string[];
+
+  private constructor(private readonly options: MirrorOptions) {
+    this.chartRepository = options.chartRepository?.replace(/\/+$/, "");
+    this.imageRegistry = options.imageRegistry?.replace(/\/+$/, "");
+    this.imagePullSecrets = options.imagePullSecrets ?? [];
+  }
+
+  /** Checks the URLs; errors name `scope`'s path. */
+  public validate(scope: IConstruct): void {
+    const site = `${scope.node.path}/Mirror`;
+    checkKnownOptions(site, this.options, ["chartRepository", "imageRegistry", "imagePullSecrets"]);
+    if (this.chartRepository !== undefined) {
+      check(
+        isUrl(this.chartRepository, ["http:", "https:", "oci:"]),
+        site,
+        "chartRepository must be an http(s):// or oci:// URL",
+        this.options.chartRepository,
+        'Use e.g. "https://charts.example.com/platform" or "oci://registry.example.com/charts".',
+      );
+    }
+    if (this.imageRegistry !== undefined) {
+      check(
+        REGISTRY.test(this.imageRegistry),
+        site,
+        "imageRegistry must be a registry host with an optional port and path, without a scheme",
+        this.options.imageRegistry,
+        'Use e.g. "registry.example.com:5000" or "harbor.example.com/proxy".',
+      );
+    }
+  }
+
+  /** The repository to install `upstream` charts from. */
+  public chartRepositoryFor(upstream: string): string {
+    return this.chartRepository ?? upstream;
+  }
+
+  /**
+   * An image reference with its registry replaced by the mirror's, keeping the path and tag:
+   * `docker.io/apachepulsar/pulsar:4.0.12` -> `registry.example.com/apachepulsar/pulsar:4.0.12`.
+   */
+  public image(reference: string): string {
+    if (!this.imageRegistry) return reference;
+    return `${this.imageRegistry}/${imagePath(reference)}`;
+  }
+
+  /** The registry that replaces `upstreamRegistry` (e.g. "docker.io") in charts that take a registry value. */
+  public registry(upstreamRegistry: string): string {
+    return this.imageRegistry ?? upstreamRegistry;
+  }
+}
+
+function isUrl(value: string, protocols: string[]): boolean {
+  try {
+    const url = new URL(value);
+    return protocols.includes(url.protocol) && url.hostname.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** The path of an image reference without its registry host ("nginx:1" -> "library/nginx:1"). */
+export function imagePath(reference: string): string {
+  const first = reference.split("/")[0];
+  const hasRegistry = reference.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost");
+  if (hasRegistry) return reference.slice(first.length + 1);
+  return reference.includes("/") ? reference : `library/${reference}`;
+}

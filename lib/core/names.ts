@@ -1,0 +1,53 @@
+import { check, ErrorSite } from "./errors";
+
+/** The value of `app.kubernetes.io/managed-by` on everything the platform creates. */
+export const MANAGED_BY = "cdktf-microservice-platform";
+
+/** Label prefix for the platform's own labels. */
+export const LABEL_PREFIX = "platform.cdktf.io";
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * Checks a name that becomes a Kubernetes object name, namespace or label value (RFC 1123 label:
+ * lowercase alphanumerics and '-', starting and ending alphanumeric, at most `maxLength`).
+ * Names that are later suffixed (`<name>-base`) pass a smaller `maxLength`.
+ */
+export function checkDnsLabel(site: ErrorSite, what: string, value: string, maxLength = 63): void {
+  check(
+    typeof value === "string" && value.length > 0 && value.length <= maxLength && DNS1123_LABEL.test(value),
+    site,
+    `${what} must be a DNS-1123 label (lowercase letters, digits and '-', starting and ending with a letter or digit, at most ${maxLength} characters)`,
+    value,
+    `Use a name such as "${suggestDnsLabel(value, maxLength)}".`,
+  );
+}
+
+/** A DNS-1123 label derived from any string, used to make the error message actionable. */
+export function suggestDnsLabel(value: unknown, maxLength = 63): string {
+  const cleaned = String(value ?? "")
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, maxLength)
+    .replace(/-+$/, "");
+  return cleaned || "my-name";
+}
+
+/** The recommended labels (app.kubernetes.io/*) for one component of one platform. */
+export function standardLabels(opts: { name: string; instance: string; component?: string; partOf: string; version?: string }): Record<string, string> {
+  const labels: Record<string, string> = {
+    "app.kubernetes.io/name": opts.name,
+    "app.kubernetes.io/instance": opts.instance,
+    "app.kubernetes.io/part-of": opts.partOf,
+    "app.kubernetes.io/managed-by": MANAGED_BY,
+  };
+  if (opts.component) labels["app.kubernetes.io/component"] = opts.component;
+  if (opts.version) labels["app.kubernetes.io/version"] = opts.version.slice(0, 63);
+  return labels;
+}
+
+/** The subset of labels that selects a workload's pods: stable across upgrades (no version). */
+export function selectorLabels(opts: { name: string; instance: string }): Record<string, string> {
+  return { "app.kubernetes.io/name": opts.name, "app.kubernetes.io/instance": opts.instance };
+}

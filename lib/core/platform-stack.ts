@@ -1,0 +1,109 @@
+import { Construct } from "constructs";
+import { IResolvable, LocalBackend, TerraformBackend, TerraformResource, TerraformStack, TerraformVariable } from "cdktf";
+import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
+import { KubernetesConnection } from "./connection";
+
+/** Props of `PlatformStack`. */
+export interface PlatformStackProps {
+  /** How the providers reach the cluster. */
+  readonly connection: KubernetesConnection;
+  /** One line for the stack's description in its variables. @default - none */
+  readonly description?: string;
+}
+
+/**
+ * A stack of the platform. It configures the kubernetes and helm providers from the target's
+ * connection, only for the providers its resources use (decided when the stack is prepared, so
+ * resources added at any time count), and offers deploy-time switches as stack variables.
+ */
+export class PlatformStack extends TerraformStack {
+  /** Whether the given construct is a PlatformStack. */
+  public static isPlatformStack(x: unknown): x is PlatformStack {
+    return x instanceof PlatformStack;
+  }
+
+  private readonly connection: KubernetesConnection;
+  private waitVariable?: TerraformVariable;
+  private connectionVariables?: { path: TerraformVariable; context: TerraformVariable };
+
+  constructor(scope: Construct, id: string, props: PlatformStackProps) {
+    super(scope, id);
+    this.connection = props.connection;
+  }
+
+  /**
+   * `var.wait_for_rollout` (default true): whether deployments, statefulsets and Helm releases wait
+   * until their pods are ready. Set `TF_VAR_wait_for_rollout=false` to apply against a cluster
+   * without nodes (API-only tests) or to hand readiness to a GitOps controller.
+   */
+  public get waitForRollout(): IResolvable {
+    if (!this.waitVariable) {
+      this.waitVariable = new TerraformVariable(this, "wait_for_rollout", {
+        type: "bool",
+        default: true,
+        description: "Wait for workloads and Helm releases to become ready (false for API-only clusters or GitOps hand-off).",
+      });
+    }
+    return this.waitVariable.booleanValue;
+  }
+
+  public prepareStack(): void {
+    const types = this.node
+      .findAll()
+      .filter((c): c is TerraformResource => c instanceof TerraformResource)
+      .map((r) => r.terraformResourceType);
+    if (types.some((t) => t.startsWith("kubernetes_")) && !this.node.tryFindChild("kubernetes")) this.addKubernetesProvider();
+    if (types.some((t) => t.startsWith("helm_")) && !this.node.tryFindChild("helm")) this.addHelmProvider();
+    if (!this.node.findAll().some((c) => TerraformBackend.isBackend(c))) {
+      // cdktf's default is an absolute path of the synthesizing machine; this one is relative to the
+      // stack's working directory (cdktf.out/stacks/<stack>), so state sits at the project root
+      // and the synthesized JSON is the same on every machine. Add any other backend to replace it.
+      new LocalBackend(this, { path: `../../../terraform.${this.node.id}.tfstate` });
+    }
+    super.prepareStack();
+  }
+
+  private kubeconfig(): { configPath: string; configContext: string } {
+    const file = this.connection.kubeconfigFile!;
+    if (!this.connectionVariables) {
+      this.connectionVariables = {
+        path: new TerraformVariable(this, "kubeconfig_path", {
+          type: "string",
+          default: file.path,
+          description: "Path of the kubeconfig file the providers use.",
+        }),
+        context: new TerraformVariable(this, "kube_context", {
+          type: "string",
+          default: file.context,
+          description: "Kubeconfig context of the target cluster.",
+        }),
+      };
+    }
+    return { configPath: this.connectionVariables.path.stringValue, configContext: this.connectionVariables.context.stringValue };
+  }
+
+  private addKubernetesProvider(): void {
+    if (this.connection.kind === "kubeconfig") {
+      new KubernetesProvider(this, "kubernetes", this.kubeconfig());
+      return;
+    }
+    const endpoint = this.connection.endpoint!;
+    new KubernetesProvider(this, "kubernetes", {
+      host: endpoint.host,
+      clusterCaCertificate: endpoint.clusterCaCertificate,
+      exec: [{ ...endpoint.exec }],
+    });
+  }
+
+  private addHelmProvider(): void {
+    if (this.connection.kind === "kubeconfig") {
+      new HelmProvider(this, "helm", { kubernetes: this.kubeconfig() });
+      return;
+    }
+    const endpoint = this.connection.endpoint!;
+    new HelmProvider(this, "helm", {
+      kubernetes: { host: endpoint.host, clusterCaCertificate: endpoint.clusterCaCertificate, exec: { ...endpoint.exec } },
+    });
+  }
+}

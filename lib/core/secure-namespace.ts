@@ -1,0 +1,80 @@
+import { Construct } from "constructs";
+import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
+import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
+import { checkDnsLabel, LABEL_PREFIX } from "./names";
+import { POD_SECURITY_LEVEL, POD_SECURITY_VERSION } from "./defaults";
+
+/** Props of `SecureNamespace`. */
+export interface SecureNamespaceProps {
+  /** Namespace name (DNS label). */
+  readonly name: string;
+  /** Extra labels. @default {} */
+  readonly labels?: Record<string, string>;
+  /**
+   * Namespaces (by name) whose pods may reach every pod here, besides this namespace's own.
+   * @default [] (only this namespace)
+   */
+  readonly allowIngressFromNamespaces?: string[];
+  /** Also admit pods from every namespace labelled as part of this platform's system. @default true */
+  readonly allowIngressFromPlatform?: boolean;
+  /** The platform the namespace belongs to, for the platform label. */
+  readonly platformName: string;
+  /** Whether this namespace holds the platform's own components (others may admit it). @default false */
+  readonly system?: boolean;
+}
+
+/** Label on namespaces that hold the platform's own components. */
+export const SYSTEM_NAMESPACE_LABEL = `${LABEL_PREFIX}/system`;
+/** Label naming the platform a namespace belongs to. */
+export const PLATFORM_LABEL = `${LABEL_PREFIX}/platform`;
+
+/**
+ * A namespace as the platform creates them: Pod Security "restricted" enforced, ingress denied
+ * by default except from the namespace itself (and, if asked, from the platform's system
+ * namespaces and named namespaces). Egress is left open: DNS, the API server and managed
+ * services differ per cluster and a wrong egress rule silently breaks them.
+ */
+export class SecureNamespace extends Construct {
+  /** The namespace. */
+  public readonly resource: NamespaceV1;
+  /** The namespace name, as a reference that orders dependents after it. */
+  public readonly name: string;
+
+  constructor(scope: Construct, id: string, props: SecureNamespaceProps) {
+    super(scope, id);
+    checkDnsLabel(this, "the namespace name", props.name);
+    for (const other of props.allowIngressFromNamespaces ?? []) checkDnsLabel(this, "an allowed namespace", other);
+
+    this.resource = new NamespaceV1(this, "Resource", {
+      metadata: {
+        name: props.name,
+        labels: {
+          "pod-security.kubernetes.io/enforce": POD_SECURITY_LEVEL,
+          "pod-security.kubernetes.io/enforce-version": POD_SECURITY_VERSION,
+          "pod-security.kubernetes.io/warn": POD_SECURITY_LEVEL,
+          "pod-security.kubernetes.io/audit": POD_SECURITY_LEVEL,
+          [PLATFORM_LABEL]: props.platformName,
+          ...(props.system ? { [SYSTEM_NAMESPACE_LABEL]: "true" } : {}),
+          ...props.labels,
+        },
+      },
+    });
+    this.name = this.resource.metadata.name;
+
+    const from: { namespaceSelector: { matchLabels?: Record<string, string>; matchExpressions?: object[] } }[] = [
+      { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": props.name } } },
+    ];
+    const others = props.allowIngressFromNamespaces ?? [];
+    if (others.length > 0) {
+      from.push({ namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: others }] } });
+    }
+    if (props.allowIngressFromPlatform ?? true) {
+      from.push({ namespaceSelector: { matchLabels: { [SYSTEM_NAMESPACE_LABEL]: "true", [PLATFORM_LABEL]: props.platformName } } });
+    }
+    // One policy: selecting every pod with only these peers denies all other ingress.
+    new NetworkPolicyV1(this, "DefaultIngress", {
+      metadata: { name: "default-ingress", namespace: this.name },
+      spec: { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from }] },
+    });
+  }
+}

@@ -1,0 +1,327 @@
+import { IConstruct } from "constructs";
+import { KubernetesConnection } from "./connection";
+import { check, checkKnownOptions, PlatformConfigError } from "./errors";
+import { TOPOLOGY_ZONE_LABEL } from "./defaults";
+
+/** Object stores that tiered storage can offload to. */
+export enum ObjectStorageService {
+  S3 = "s3",
+  GCS = "gcs",
+  AZURE_BLOB = "azure-blob",
+  /** Tencent Cloud COS, through its S3-compatible endpoint. */
+  TENCENT_COS = "tencent-cos",
+  /** Alibaba Cloud OSS. */
+  ALIYUN_OSS = "aliyun-oss",
+  /** MinIO or any S3-compatible server inside the cluster. */
+  MINIO = "minio",
+  /** A shared filesystem (edge and laptops). */
+  FILESYSTEM = "filesystem",
+}
+
+/** Where a target keeps cold data by default. */
+export interface ObjectStorage {
+  readonly service: ObjectStorageService;
+  /** @default - none (stores without regions) */
+  readonly region?: string;
+  /** S3-compatible endpoint, for COS, OSS and MinIO. @default - the service's own */
+  readonly endpoint?: string;
+}
+
+/** How a pod gets a cloud identity without a key (IRSA, GKE/AKS workload identity, ACK RRSA). */
+export interface WorkloadIdentityStyle {
+  /** The ServiceAccount annotation that names the cloud identity. */
+  readonly serviceAccountAnnotation: string;
+  /** Labels the pods must carry. @default - none */
+  readonly podLabels?: Record<string, string>;
+  /** Labels the namespace must carry. @default - none */
+  readonly namespaceLabels?: Record<string, string>;
+}
+
+/** The StorageClass for zonal disks the platform creates (always WaitForFirstConsumer). */
+export interface ZonalStorage {
+  /** CSI provisioner of the zonal disk. */
+  readonly provisioner: string;
+  /** StorageClass parameters. @default {} */
+  readonly parameters?: Record<string, string>;
+}
+
+/** Everything a target says about itself; `Target.custom()` takes it whole. */
+export interface TargetSpec {
+  /** Short name of the kind of target ("eks", "k3s", ...): appears in labels and messages. */
+  readonly kind: string;
+  /** Cloud region or location. @default - none (edge and local) */
+  readonly region?: string;
+  /** Full zone names, as the nodes carry them in `zoneLabel`. @default [] (nodes carry no zone) */
+  readonly zones?: string[];
+  /** Node label that holds the zone. @default "topology.kubernetes.io/zone" */
+  readonly zoneLabel?: string;
+  /** The zonal disk behind the platform's StorageClass. */
+  readonly storage: ZonalStorage;
+  /** Service annotations that make a LoadBalancer internal. @default {} (none: LoadBalancers stay as the cluster makes them) */
+  readonly internalLoadBalancerAnnotations?: Record<string, string>;
+  /** Default object store for tiered storage. */
+  readonly objectStorage: ObjectStorage;
+  /** How workloads get cloud identities. @default - none: credentials come from a Secret */
+  readonly workloadIdentity?: WorkloadIdentityStyle;
+  /** How the providers reach the cluster. */
+  readonly connection: KubernetesConnection;
+  /** True when the target is one node (k3s edge): nothing spreads, quorums are of one. @default false */
+  readonly singleNode?: boolean;
+}
+
+/** Options every cloud factory takes. */
+export interface CloudTargetOptions {
+  /** Region (location on AKS). */
+  readonly region: string;
+  /** Zones: a suffix ("a", "1") or a full zone name ("eu-west-1a"). */
+  readonly zones: string[];
+  /** Cluster name: the default kubeconfig context and the exec credential's cluster. @default "platform" */
+  readonly clusterName?: string;
+  /** How to reach the cluster. @default KubernetesConnection.kubeconfig() with the cloud CLI's usual context name */
+  readonly connection?: KubernetesConnection;
+}
+
+/** Options of `Target.gke()`. */
+export interface GkeTargetOptions extends CloudTargetOptions {
+  /** GCP project id, part of gcloud's context name. @default "my-project" */
+  readonly project?: string;
+}
+
+/** Options of `Target.tke()`. */
+export interface TkeTargetOptions extends CloudTargetOptions {
+  /** VPC subnet id for internal CLBs (`service.kubernetes.io/qcloud-loadbalancer-internal-subnetid`). @default - internal load balancers not configured */
+  readonly internalSubnetId?: string;
+}
+
+/** Options of `Target.k3s()` and `Target.kind()`. */
+export interface LocalTargetOptions {
+  /** Zones, when the nodes are labelled with `topology.kubernetes.io/zone`. @default [] */
+  readonly zones?: string[];
+  /** How to reach the cluster. @default kubeconfig, context "default" (k3s) or "kind-<clusterName>" (kind) */
+  readonly connection?: KubernetesConnection;
+  /** Cluster name (kind). @default "platform" */
+  readonly clusterName?: string;
+  /** Object store for cold data. @default filesystem */
+  readonly objectStorage?: ObjectStorage;
+}
+
+const CLOUD_OPTIONS = ["region", "zones", "clusterName", "connection"];
+const LOCAL_OPTIONS = ["zones", "connection", "clusterName", "objectStorage"];
+
+/**
+ * A place the platform runs: a managed cloud (EKS, GKE, AKS, TKE, ACK), an edge node (k3s),
+ * a laptop (kind) or anything else via `Target.custom()`. A target knows its zones and zone
+ * label, its zonal storage, its internal LoadBalancer annotations, its object store, its
+ * workload-identity style and how the providers connect.
+ *
+ * Factories keep what they are given; `validate()` (called by the platform) checks it, so errors
+ * name the platform's construct path.
+ */
+export class Target {
+  /** Amazon EKS. Zones "a" expand to "<region>a". Context default: the cluster name (`aws eks update-kubeconfig --alias`). */
+  public static eks(options: CloudTargetOptions): Target {
+    const clusterName = options.clusterName ?? "platform";
+    return new Target("Target.eks", options, CLOUD_OPTIONS, {
+      kind: "eks",
+      region: options.region,
+      zones: expandZones(options.zones, (z) => `${options.region}${z}`, /^[a-z]$/),
+      storage: { provisioner: "ebs.csi.aws.com", parameters: { type: "gp3", encrypted: "true" } },
+      internalLoadBalancerAnnotations: {
+        "service.beta.kubernetes.io/aws-load-balancer-type": "external",
+        "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+        "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
+      },
+      objectStorage: { service: ObjectStorageService.S3, region: options.region },
+      workloadIdentity: { serviceAccountAnnotation: "eks.amazonaws.com/role-arn" },
+      connection: (options.connection ?? KubernetesConnection.kubeconfig()).withDefaultContext(clusterName),
+    });
+  }
+
+  /** Google GKE. Zones "b" expand to "<region>-b". Context default: gcloud's `gke_<project>_<region>_<cluster>`. */
+  public static gke(options: GkeTargetOptions): Target {
+    const clusterName = options.clusterName ?? "platform";
+    return new Target("Target.gke", options, [...CLOUD_OPTIONS, "project"], {
+      kind: "gke",
+      region: options.region,
+      zones: expandZones(options.zones, (z) => `${options.region}-${z}`, /^[a-z]$/),
+      storage: { provisioner: "pd.csi.storage.gke.io", parameters: { type: "pd-balanced" } },
+      internalLoadBalancerAnnotations: { "networking.gke.io/load-balancer-type": "Internal" },
+      objectStorage: { service: ObjectStorageService.GCS, region: options.region },
+      workloadIdentity: { serviceAccountAnnotation: "iam.gke.io/gcp-service-account" },
+      connection: (options.connection ?? KubernetesConnection.kubeconfig()).withDefaultContext(
+        `gke_${options.project ?? "my-project"}_${options.region}_${clusterName}`,
+      ),
+    });
+  }
+
+  /** Azure AKS. `region` is the location; zones "1" expand to "<location>-1". Context default: the cluster name. */
+  public static aks(options: CloudTargetOptions): Target {
+    const clusterName = options.clusterName ?? "platform";
+    return new Target("Target.aks", options, CLOUD_OPTIONS, {
+      kind: "aks",
+      region: options.region,
+      zones: expandZones(options.zones, (z) => `${options.region}-${z}`, /^[0-9]$/),
+      storage: { provisioner: "disk.csi.azure.com", parameters: { skuName: "Premium_LRS" } },
+      internalLoadBalancerAnnotations: { "service.beta.kubernetes.io/azure-load-balancer-internal": "true" },
+      objectStorage: { service: ObjectStorageService.AZURE_BLOB, region: options.region },
+      workloadIdentity: {
+        serviceAccountAnnotation: "azure.workload.identity/client-id",
+        podLabels: { "azure.workload.identity/use": "true" },
+      },
+      connection: (options.connection ?? KubernetesConnection.kubeconfig()).withDefaultContext(clusterName),
+    });
+  }
+
+  /**
+   * Tencent Cloud TKE. Zones "3" expand to "<region>-3" (e.g. "ap-guangzhou-3"). Cold data goes
+   * to COS through its S3-compatible endpoint; TKE has no workload identity the platform uses,
+   * so object-store credentials come from a Secret.
+   */
+  public static tke(options: TkeTargetOptions): Target {
+    const clusterName = options.clusterName ?? "platform";
+    return new Target("Target.tke", options, [...CLOUD_OPTIONS, "internalSubnetId"], {
+      kind: "tke",
+      region: options.region,
+      zones: expandZones(options.zones, (z) => `${options.region}-${z}`, /^[0-9]+$/),
+      storage: { provisioner: "com.tencent.cloud.csi.cbs", parameters: { diskType: "CLOUD_PREMIUM" } },
+      internalLoadBalancerAnnotations: options.internalSubnetId
+        ? { "service.kubernetes.io/qcloud-loadbalancer-internal-subnetid": options.internalSubnetId }
+        : {},
+      objectStorage: {
+        service: ObjectStorageService.TENCENT_COS,
+        region: options.region,
+        endpoint: `https://cos.${options.region}.myqcloud.com`,
+      },
+      connection: (options.connection ?? KubernetesConnection.kubeconfig()).withDefaultContext(clusterName),
+    });
+  }
+
+  /** Alibaba Cloud ACK. Zones "h" expand to "<region>-h" (e.g. "cn-hangzhou-h"); RRSA for workload identity. */
+  public static ack(options: CloudTargetOptions): Target {
+    const clusterName = options.clusterName ?? "platform";
+    return new Target("Target.ack", options, CLOUD_OPTIONS, {
+      kind: "ack",
+      region: options.region,
+      zones: expandZones(options.zones, (z) => `${options.region}-${z}`, /^[a-z]$/),
+      storage: { provisioner: "diskplugin.csi.alibabacloud.com", parameters: { type: "cloud_essd" } },
+      internalLoadBalancerAnnotations: { "service.beta.kubernetes.io/alibaba-cloud-loadbalancer-address-type": "intranet" },
+      objectStorage: {
+        service: ObjectStorageService.ALIYUN_OSS,
+        region: options.region,
+        endpoint: `https://oss-${options.region}-internal.aliyuncs.com`,
+      },
+      workloadIdentity: {
+        serviceAccountAnnotation: "pod-identity.alibabacloud.com/role-name",
+        namespaceLabels: { "pod-identity.alibabacloud.com/injection": "on" },
+      },
+      connection: (options.connection ?? KubernetesConnection.kubeconfig()).withDefaultContext(clusterName),
+    });
+  }
+
+  /** k3s on an edge node: local-path volumes, ServiceLB, a filesystem for cold data. Context default: "default". */
+  public static k3s(options: LocalTargetOptions = {}): Target {
+    return new Target("Target.k3s", options, LOCAL_OPTIONS, {
+      kind: "k3s",
+      zones: options.zones ?? [],
+      storage: { provisioner: "rancher.io/local-path" },
+      objectStorage: options.objectStorage ?? { service: ObjectStorageService.FILESYSTEM },
+      connection: (options.connection ?? KubernetesConnection.kubeconfig()).withDefaultContext("default"),
+      singleNode: (options.zones ?? []).length <= 1,
+    });
+  }
+
+  /** kind (or minikube with a custom context) on a laptop. Context default: "kind-<clusterName>". */
+  public static kind(options: LocalTargetOptions = {}): Target {
+    return new Target("Target.kind", options, LOCAL_OPTIONS, {
+      kind: "kind",
+      zones: options.zones ?? [],
+      storage: { provisioner: "rancher.io/local-path" },
+      objectStorage: options.objectStorage ?? { service: ObjectStorageService.FILESYSTEM },
+      connection: (options.connection ?? KubernetesConnection.kubeconfig()).withDefaultContext(`kind-${options.clusterName ?? "platform"}`),
+    });
+  }
+
+  /** Any other cluster (on-premises, OpenShift, another cloud): say everything a target knows. */
+  public static custom(spec: TargetSpec): Target {
+    return new Target("Target.custom", spec, [
+      "kind", "region", "zones", "zoneLabel", "storage", "internalLoadBalancerAnnotations",
+      "objectStorage", "workloadIdentity", "connection", "singleNode",
+    ], spec);
+  }
+
+  /** Kind of target: "eks", "gke", "aks", "tke", "ack", "k3s", "kind" or a custom name. */
+  public readonly kind: string;
+  /** Region or location. */
+  public readonly region?: string;
+  /** Full zone names, in the order given. */
+  public readonly zones: readonly string[];
+  /** Node label holding the zone. */
+  public readonly zoneLabel: string;
+  /** Zonal disk behind the platform's StorageClass. */
+  public readonly storage: ZonalStorage;
+  /** Annotations for internal LoadBalancer Services. */
+  public readonly internalLoadBalancerAnnotations: Readonly<Record<string, string>>;
+  /** Default object store for cold data. */
+  public readonly objectStorage: ObjectStorage;
+  /** Workload identity style, if the target has one. */
+  public readonly workloadIdentity?: WorkloadIdentityStyle;
+  /** How the providers connect. */
+  public readonly connection: KubernetesConnection;
+  /** One node: nothing spreads. */
+  public readonly singleNode: boolean;
+
+  private constructor(
+    private readonly factory: string,
+    private readonly given: object,
+    private readonly knownOptions: readonly string[],
+    spec: TargetSpec,
+  ) {
+    this.kind = spec.kind;
+    this.region = spec.region;
+    this.zones = spec.zones ?? [];
+    this.zoneLabel = spec.zoneLabel ?? TOPOLOGY_ZONE_LABEL;
+    this.storage = spec.storage;
+    this.internalLoadBalancerAnnotations = spec.internalLoadBalancerAnnotations ?? {};
+    this.objectStorage = spec.objectStorage;
+    this.workloadIdentity = spec.workloadIdentity;
+    this.connection = spec.connection;
+    this.singleNode = spec.singleNode ?? false;
+  }
+
+  /**
+   * Checks the target for a platform that needs `minZones` zones. Errors name `scope`'s path
+   * and the factory (e.g. "[shop] Target.eks: ...").
+   */
+  public validate(scope: IConstruct, minZones: number): void {
+    const site = `${scope.node.path}/${this.factory}`;
+    checkKnownOptions(site, this.given, this.knownOptions);
+    if (this.factory !== "Target.k3s" && this.factory !== "Target.kind" && this.factory !== "Target.custom") {
+      check(typeof this.region === "string" && /^[a-z0-9-]+$/.test(this.region), site, "region must be a cloud region name", this.region, 'Pass e.g. region: "eu-west-1".');
+    }
+    const seen = new Set<string>();
+    for (const zone of this.zones) {
+      check(typeof zone === "string" && /^[A-Za-z0-9._-]+$/.test(zone), site, "zone names may hold only letters, digits, '.', '_' and '-'", zone, 'Pass a zone suffix ("a") or a full zone name ("eu-west-1a").');
+      if (seen.has(zone)) {
+        throw new PlatformConfigError(site, `zone "${zone}" is listed twice`, this.zones, "List each zone once: replicas spread over distinct zones only.");
+      }
+      seen.add(zone);
+    }
+    if (minZones > 1) {
+      check(
+        this.zones.length >= minZones,
+        site,
+        `this profile needs at least ${minZones} zones so that losing one keeps every quorum, but ${this.zones.length} ${this.zones.length === 1 ? "was" : "were"} given`,
+        this.zones,
+        `List ${minZones} zones (e.g. zones: ["a", "b", "c"]), or use Profile.DEV for a single-zone cluster.`,
+      );
+      check(!this.singleNode, site, "a single-node target cannot hold a multi-zone profile", this.kind, "Use Profile.EDGE or Profile.DEV on a single node.");
+    }
+    check(!!this.storage?.provisioner, site, "storage.provisioner is required", this.storage, 'Name the CSI provisioner of a zonal disk, e.g. { provisioner: "ebs.csi.aws.com" }.');
+  }
+}
+
+/** Expands zone suffixes ("a") into full names ("eu-west-1a"); full names pass through. */
+function expandZones(zones: string[] | undefined, full: (suffix: string) => string, suffixPattern: RegExp): string[] {
+  if (!Array.isArray(zones)) return [];
+  return zones.map((z) => (typeof z === "string" && suffixPattern.test(z) ? full(z) : z));
+}

@@ -1,0 +1,105 @@
+import { Construct } from "constructs";
+import { ResourceQuotaV1 } from "@cdktf/provider-kubernetes/lib/resource-quota-v1";
+import { LimitRangeV1 } from "@cdktf/provider-kubernetes/lib/limit-range-v1";
+import { RoleBindingV1 } from "@cdktf/provider-kubernetes/lib/role-binding-v1";
+import { IPlatform } from "../core/context";
+import { SecureNamespace } from "../core/secure-namespace";
+import { SERVICE_RESOURCES, TEAM_QUOTA } from "../core/defaults";
+import { checkDnsLabel } from "../core/names";
+import { checkKnownOptions, check } from "../core/errors";
+
+/** Options of a team. */
+export interface TeamOptions {
+  /** Namespace of the team. @default - the team's name */
+  readonly namespace?: string;
+  /** Identity-provider groups bound to the `edit` ClusterRole in the namespace. @default [] */
+  readonly editGroups?: string[];
+  /** Groups bound to the `view` ClusterRole. @default [] */
+  readonly viewGroups?: string[];
+  /** Compute quota; `false` for none. @default - TEAM_QUOTA for the profile's size */
+  readonly quota?: { readonly cpu: string; readonly memory: string; readonly pods: number } | false;
+  /** Other namespaces whose pods may call this team's services. @default [] */
+  readonly allowIngressFromNamespaces?: string[];
+}
+
+/** Props of `Team`. */
+export interface TeamProps extends TeamOptions {
+  /** The platform the team belongs to. */
+  readonly platform: IPlatform;
+  /** Team name (DNS label). */
+  readonly name: string;
+}
+
+const TEAM_OPTIONS = ["namespace", "editGroups", "viewGroups", "quota", "allowIngressFromNamespaces"];
+
+/**
+ * A team's corner of the platform: a restricted namespace with default-deny ingress, a compute
+ * quota, default container resources (so a pod without them is still admitted under the quota),
+ * and RBAC bindings for the team's groups.
+ */
+export class Team extends Construct {
+  /** Team name. */
+  public readonly teamName: string;
+  /** The namespace, as a reference that orders dependents after it. */
+  public readonly namespace: string;
+  /** The namespace construct. */
+  public readonly namespaceConstruct: SecureNamespace;
+
+  constructor(scope: Construct, id: string, props: TeamProps) {
+    super(scope, id);
+    const { name: _name, platform: _platform, ...options } = props;
+    checkKnownOptions(this, options, TEAM_OPTIONS);
+    checkDnsLabel(this, "the team name", props.name);
+    this.teamName = props.name;
+    const size = props.platform.profile.size;
+
+    this.namespaceConstruct = new SecureNamespace(this, "Namespace", {
+      name: props.namespace ?? props.name,
+      platformName: props.platform.platformName,
+      labels: { ...props.platform.labels("team", props.name), ...props.platform.target.workloadIdentity?.namespaceLabels },
+      allowIngressFromNamespaces: props.allowIngressFromNamespaces,
+    });
+    this.namespace = this.namespaceConstruct.name;
+
+    if (props.quota !== false) {
+      const quota = props.quota ?? TEAM_QUOTA[size];
+      check(Number.isInteger(quota.pods) && quota.pods > 0, this, "quota.pods must be a whole number > 0", quota.pods, "Give the most pods the team may run, e.g. 100, or quota: false for none.");
+      new ResourceQuotaV1(this, "Quota", {
+        metadata: { name: "compute", namespace: this.namespace },
+        spec: {
+          hard: {
+            "requests.cpu": quota.cpu,
+            "requests.memory": quota.memory,
+            "limits.memory": quota.memory,
+            pods: String(quota.pods),
+          },
+        },
+      });
+    }
+
+    const fallback = SERVICE_RESOURCES[size];
+    new LimitRangeV1(this, "Defaults", {
+      metadata: { name: "container-defaults", namespace: this.namespace },
+      spec: {
+        limit: [
+          {
+            type: "Container",
+            defaultRequest: { cpu: fallback.cpu, memory: fallback.memory },
+            default: { memory: fallback.memoryLimit },
+          },
+        ],
+      },
+    });
+
+    const bind = (role: "edit" | "view", groups: string[] | undefined) => {
+      if (!groups || groups.length === 0) return;
+      new RoleBindingV1(this, `${role === "edit" ? "Edit" : "View"}Binding`, {
+        metadata: { name: `team-${role}`, namespace: this.namespace },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role },
+        subject: groups.map((group) => ({ kind: "Group", name: group, apiGroup: "rbac.authorization.k8s.io" })),
+      });
+    };
+    bind("edit", props.editGroups);
+    bind("view", props.viewGroups);
+  }
+}

@@ -1,0 +1,100 @@
+import { Construct } from "constructs";
+import { KubernetesConnection, ObjectStorageService, Target } from "../lib";
+
+const scope = new Construct(undefined as any, "shop");
+
+describe("Target factories", () => {
+  test("EKS expands zone suffixes and knows its storage, load balancers, identity and object store", () => {
+    const t = Target.eks({ region: "eu-west-1", zones: ["a", "b", "eu-west-1c"] });
+    expect(t.kind).toBe("eks");
+    expect(t.zones).toEqual(["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
+    expect(t.zoneLabel).toBe("topology.kubernetes.io/zone");
+    expect(t.storage.provisioner).toBe("ebs.csi.aws.com");
+    expect(t.internalLoadBalancerAnnotations["service.beta.kubernetes.io/aws-load-balancer-scheme"]).toBe("internal");
+    expect(t.objectStorage).toEqual({ service: ObjectStorageService.S3, region: "eu-west-1" });
+    expect(t.workloadIdentity?.serviceAccountAnnotation).toBe("eks.amazonaws.com/role-arn");
+    expect(t.connection.kubeconfigFile).toEqual({ path: "~/.kube/config", context: "platform" });
+  });
+
+  test("GKE, AKS, TKE and ACK name their zones the way their nodes do", () => {
+    expect(Target.gke({ region: "europe-west1", zones: ["b", "c", "d"] }).zones).toEqual(["europe-west1-b", "europe-west1-c", "europe-west1-d"]);
+    expect(Target.aks({ region: "westeurope", zones: ["1", "2", "3"] }).zones).toEqual(["westeurope-1", "westeurope-2", "westeurope-3"]);
+    expect(Target.tke({ region: "ap-guangzhou", zones: ["3", "4", "6"] }).zones).toEqual(["ap-guangzhou-3", "ap-guangzhou-4", "ap-guangzhou-6"]);
+    expect(Target.ack({ region: "cn-hangzhou", zones: ["h", "i", "j"] }).zones).toEqual(["cn-hangzhou-h", "cn-hangzhou-i", "cn-hangzhou-j"]);
+  });
+
+  test("each cloud's default kubeconfig context matches its CLI", () => {
+    expect(Target.gke({ region: "europe-west1", zones: ["b"], project: "p1", clusterName: "c1" }).connection.kubeconfigFile?.context).toBe("gke_p1_europe-west1_c1");
+    expect(Target.kind({ clusterName: "dev" }).connection.kubeconfigFile?.context).toBe("kind-dev");
+    expect(Target.k3s().connection.kubeconfigFile?.context).toBe("default");
+    const own = KubernetesConnection.kubeconfig({ path: "/etc/kube.yaml", context: "mine" });
+    expect(Target.eks({ region: "us-east-1", zones: ["a"], connection: own }).connection.kubeconfigFile).toEqual({ path: "/etc/kube.yaml", context: "mine" });
+  });
+
+  test("clouds without a usable workload identity say so, and TKE/ACK use S3-compatible endpoints", () => {
+    const tke = Target.tke({ region: "ap-guangzhou", zones: ["3"] });
+    expect(tke.workloadIdentity).toBeUndefined();
+    expect(tke.objectStorage.endpoint).toBe("https://cos.ap-guangzhou.myqcloud.com");
+    expect(tke.internalLoadBalancerAnnotations).toEqual({});
+    expect(Target.tke({ region: "ap-guangzhou", zones: ["3"], internalSubnetId: "subnet-1" }).internalLoadBalancerAnnotations).toEqual({
+      "service.kubernetes.io/qcloud-loadbalancer-internal-subnetid": "subnet-1",
+    });
+    const ack = Target.ack({ region: "cn-hangzhou", zones: ["h"] });
+    expect(ack.objectStorage).toEqual({ service: ObjectStorageService.ALIYUN_OSS, region: "cn-hangzhou", endpoint: "https://oss-cn-hangzhou-internal.aliyuncs.com" });
+    expect(ack.workloadIdentity?.namespaceLabels).toEqual({ "pod-identity.alibabacloud.com/injection": "on" });
+    expect(Target.aks({ region: "westeurope", zones: ["1"] }).workloadIdentity?.podLabels).toEqual({ "azure.workload.identity/use": "true" });
+  });
+
+  test("k3s is a single node with local-path storage and a filesystem for cold data", () => {
+    const t = Target.k3s();
+    expect(t.singleNode).toBe(true);
+    expect(t.zones).toEqual([]);
+    expect(t.storage.provisioner).toBe("rancher.io/local-path");
+    expect(t.objectStorage.service).toBe(ObjectStorageService.FILESYSTEM);
+    expect(Target.k3s({ zones: ["rack1", "rack2", "rack3"] }).singleNode).toBe(false);
+  });
+
+  test("custom targets keep what they are given and default the zone label", () => {
+    const t = Target.custom({
+      kind: "onprem",
+      zones: ["r1", "r2", "r3"],
+      storage: { provisioner: "csi.example.com" },
+      objectStorage: { service: ObjectStorageService.MINIO, endpoint: "https://minio" },
+      connection: KubernetesConnection.kubeconfig({ context: "dc1" }),
+    });
+    expect(t.zoneLabel).toBe("topology.kubernetes.io/zone");
+    expect(t.connection.kubeconfigFile?.context).toBe("dc1");
+    expect(() => t.validate(scope, 3)).not.toThrow();
+  });
+});
+
+describe("Target validation", () => {
+  test("fails if a 3-zone profile gets fewer than 3 zones", () => {
+    expect(() => Target.eks({ region: "eu-west-1", zones: ["a", "b"] }).validate(scope, 3)).toThrow(
+      '[shop/Target.eks] this profile needs at least 3 zones so that losing one keeps every quorum, but 2 were given (received: ["eu-west-1a","eu-west-1b"]). List 3 zones (e.g. zones: ["a", "b", "c"]), or use Profile.DEV for a single-zone cluster.',
+    );
+  });
+
+  test("fails if a zone is listed twice", () => {
+    expect(() => Target.gke({ region: "europe-west1", zones: ["b", "c", "b"] }).validate(scope, 3)).toThrow(
+      '[shop/Target.gke] zone "europe-west1-b" is listed twice (received: ["europe-west1-b","europe-west1-c","europe-west1-b"]). List each zone once: replicas spread over distinct zones only.',
+    );
+    expect(() => Target.eks({ region: "eu-west-1", zones: ["a", "eu-west-1a", "b"] }).validate(scope, 1)).toThrow(/zone "eu-west-1a" is listed twice/);
+  });
+
+  test("fails on an unknown target option, naming the known ones", () => {
+    expect(() => Target.eks({ region: "eu-west-1", zones: ["a", "b", "c"], zone: "a" } as any).validate(scope, 3)).toThrow(
+      '[shop/Target.eks] unknown option "zone" (received: "zone"). Known options are: region, zones, clusterName, connection.',
+    );
+    expect(() => Target.k3s({ nodes: 3 } as any).validate(scope, 1)).toThrow(/\[shop\/Target.k3s\] unknown option "nodes"/);
+  });
+
+  test("fails on a missing region or a malformed zone", () => {
+    expect(() => Target.aks({ zones: ["1", "2", "3"] } as any).validate(scope, 3)).toThrow(/\[shop\/Target.aks\] region must be a cloud region name \(received: undefined\)/);
+    expect(() => Target.eks({ region: "eu-west-1", zones: ["a", "b", "c d"] }).validate(scope, 3)).toThrow(/zone names may hold only letters.*received: "c d"/);
+  });
+
+  test("fails if a single node is asked to hold three zones", () => {
+    expect(() => Target.k3s().validate(scope, 3)).toThrow(/needs at least 3 zones/);
+  });
+});
