@@ -7,6 +7,7 @@ import { Mirror } from "./mirror";
 import { ChartPin } from "./versions";
 import { checkDnsLabel } from "./names";
 import { check } from "./errors";
+import { waitForRolloutOf } from "./platform-stack";
 
 /** A tree of Helm values. */
 export type HelmValues = { [key: string]: unknown };
@@ -31,7 +32,7 @@ export interface HelmChartProps {
    * `defaults` and `values`. @default - images are not redirected
    */
   readonly imageRegistryValues?: (registry: string) => HelmValues;
-  /** Wait for the release's resources to become ready. @default true */
+  /** Wait for the release's resources to become ready. @default - the stack's `wait_for_rollout` variable (true unless set) */
   readonly wait?: boolean | IResolvable;
   /** Seconds Helm may take. @default 600 */
   readonly timeoutSeconds?: number;
@@ -75,7 +76,7 @@ export class HelmChart extends Construct {
       createNamespace: false,
       atomic: true,
       cleanupOnFail: true,
-      wait: props.wait ?? true,
+      wait: props.wait ?? waitForRolloutOf(this),
       timeout: props.timeoutSeconds ?? 600,
       values: [Lazy.stringValue({ produce: () => stringify(this.values, { sortMapEntries: true }) })],
       dependsOn: props.dependsOn,

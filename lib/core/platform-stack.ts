@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { IResolvable, LocalBackend, TerraformBackend, TerraformResource, TerraformStack, TerraformVariable } from "cdktf";
+import { Aspects, IResolvable, LocalBackend, TerraformBackend, TerraformResource, TerraformStack, TerraformVariable } from "cdktf";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { KubernetesConnection } from "./connection";
@@ -30,6 +30,9 @@ export class PlatformStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id);
     this.connection = props.connection;
+    // Providers are decided once every resource exists: aspects run in `app.synth()` and in
+    // `Testing.synth()` alike, after the program has built its constructs.
+    Aspects.of(this).add({ visit: (node) => node === this && this.addProviders() });
   }
 
   /**
@@ -49,12 +52,6 @@ export class PlatformStack extends TerraformStack {
   }
 
   public prepareStack(): void {
-    const types = this.node
-      .findAll()
-      .filter((c): c is TerraformResource => c instanceof TerraformResource)
-      .map((r) => r.terraformResourceType);
-    if (types.some((t) => t.startsWith("kubernetes_")) && !this.node.tryFindChild("kubernetes")) this.addKubernetesProvider();
-    if (types.some((t) => t.startsWith("helm_")) && !this.node.tryFindChild("helm")) this.addHelmProvider();
     if (!this.node.findAll().some((c) => TerraformBackend.isBackend(c))) {
       // cdktf's default is an absolute path of the synthesizing machine; this one is relative to the
       // stack's working directory (cdktf.out/stacks/<stack>), so state sits at the project root
@@ -62,6 +59,16 @@ export class PlatformStack extends TerraformStack {
       new LocalBackend(this, { path: `../../../terraform.${this.node.id}.tfstate` });
     }
     super.prepareStack();
+  }
+
+  /** Adds the kubernetes and helm providers that the stack's resources use, once. */
+  private addProviders(): void {
+    const types = this.node
+      .findAll()
+      .filter((c): c is TerraformResource => c instanceof TerraformResource)
+      .map((r) => r.terraformResourceType);
+    if (types.some((t) => t.startsWith("kubernetes_")) && !this.node.tryFindChild("kubernetes")) this.addKubernetesProvider();
+    if (types.some((t) => t.startsWith("helm_")) && !this.node.tryFindChild("helm")) this.addHelmProvider();
   }
 
   private kubeconfig(): { configPath: string; configContext: string } {
@@ -106,4 +113,10 @@ export class PlatformStack extends TerraformStack {
       kubernetes: { host: endpoint.host, clusterCaCertificate: endpoint.clusterCaCertificate, exec: { ...endpoint.exec } },
     });
   }
+}
+
+/** The stack's `wait_for_rollout` switch for constructs in a PlatformStack, `true` elsewhere. */
+export function waitForRolloutOf(scope: Construct): boolean | IResolvable {
+  const stack = TerraformStack.of(scope);
+  return stack instanceof PlatformStack ? stack.waitForRollout : true;
 }

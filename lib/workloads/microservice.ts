@@ -2,9 +2,8 @@ import { Construct } from "constructs";
 import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1";
 import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
-import { TerraformStack } from "cdktf";
 import { IPlatform } from "../core/context";
-import { PlatformStack } from "../core/platform-stack";
+import { waitForRolloutOf } from "../core/platform-stack";
 import { DEFAULT_RUN_AS_USER, PROBE_TIMINGS, Resources, SERVICE_RESOURCES } from "../core/defaults";
 import { check, checkKnownOptions } from "../core/errors";
 import { checkDnsLabel, selectorLabels } from "../core/names";
@@ -107,9 +106,9 @@ export class Microservice extends Construct {
     this.serviceName = name;
     this.namespace = namespace;
     this.url = `http://${name}.${namespace}.svc:${port}`;
-    const stack = TerraformStack.of(this);
     const selector = selectorLabels({ name, instance: platform.platformName });
     const labels = { ...platform.labels("service", name), ...selector };
+    const spread = platform.placement.spread(selector, WorkloadRole.STATELESS);
     const health = { readinessPath: "/readyz", livenessPath: "/livez", ...props.health };
 
     const account = new ServiceAccountV1(this, "ServiceAccount", {
@@ -119,7 +118,7 @@ export class Microservice extends Construct {
 
     this.deployment = new DeploymentV1(this, "Resource", {
       metadata: { name, namespace, labels },
-      waitForRollout: stack instanceof PlatformStack ? stack.waitForRollout : true,
+      waitForRollout: waitForRolloutOf(this),
       spec: {
         replicas: String(replicas),
         revisionHistoryLimit: 5,
@@ -138,7 +137,8 @@ export class Microservice extends Construct {
               fsGroup: String(runAsUser),
               seccompProfile: { type: "RuntimeDefault" },
             },
-            topologySpreadConstraint: toProviderSpread(platform.placement.spread(selector, WorkloadRole.STATELESS)),
+            topologySpreadConstraint: spread.length > 0 ? toProviderSpread(spread) : undefined,
+            imagePullSecrets: platform.mirror.imagePullSecrets.length > 0 ? platform.mirror.imagePullSecrets.map((secret) => ({ name: secret })) : undefined,
             container: [
               {
                 name,

@@ -1,0 +1,115 @@
+import { MicroservicePlatform, Mirror, Profile, Target } from "../lib";
+import { resourcesOf, synthStack, testApp } from "./helpers";
+
+function shop(profile = Profile.PRODUCTION, target = Target.eks({ region: "eu-west-1", zones: ["a", "b", "c"] }), mirror?: Mirror) {
+  const app = testApp();
+  const platform = new MicroservicePlatform(app, "shop", { target, profile, mirror });
+  return { app, platform };
+}
+
+describe("Team", () => {
+  test("is a restricted namespace with default-deny ingress, a quota, default resources and RBAC", () => {
+    const { app, platform } = shop();
+    platform.addTeam("checkout", { editGroups: ["devs"], viewGroups: ["sre"], allowIngressFromNamespaces: ["catalog"] });
+    const out = synthStack(app, "shop-apps");
+    const [ns] = resourcesOf(out, "kubernetes_namespace_v1");
+    expect(ns.metadata.name).toBe("checkout");
+    expect(ns.metadata.labels).toMatchObject({ "pod-security.kubernetes.io/enforce": "restricted", "platform.cdktf.io/platform": "shop" });
+    const [policy] = resourcesOf(out, "kubernetes_network_policy_v1");
+    expect(policy.spec.pod_selector).toEqual({});
+    expect(policy.spec.policy_types).toEqual(["Ingress"]);
+    expect(policy.spec.ingress[0].from).toEqual([
+      { namespace_selector: { match_labels: { "kubernetes.io/metadata.name": "checkout" } } },
+      { namespace_selector: { match_expressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["catalog"] }] } },
+      { namespace_selector: { match_labels: { "platform.cdktf.io/system": "true", "platform.cdktf.io/platform": "shop" } } },
+    ]);
+    expect(resourcesOf(out, "kubernetes_resource_quota_v1")[0].spec.hard).toEqual({ "requests.cpu": "32", "requests.memory": "64Gi", "limits.memory": "64Gi", pods: "200" });
+    expect(resourcesOf(out, "kubernetes_limit_range_v1")[0].spec.limit[0]).toMatchObject({ type: "Container", default: { memory: "512Mi" } });
+    const bindings = resourcesOf(out, "kubernetes_role_binding_v1");
+    expect(bindings.map((b) => [b.role_ref.name, b.subject[0].name])).toEqual([["edit", "devs"], ["view", "sre"]]);
+  });
+
+  test("carries the target's workload-identity namespace labels (ACK RRSA)", () => {
+    const { app, platform } = shop(Profile.PRODUCTION, Target.ack({ region: "cn-hangzhou", zones: ["h", "i", "j"] }));
+    platform.addTeam("t1", { quota: false });
+    const out = synthStack(app, "shop-apps");
+    expect(resourcesOf(out, "kubernetes_namespace_v1")[0].metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
+    expect(resourcesOf(out, "kubernetes_namespace_v1")[0].metadata.labels["pod-identity.alibabacloud.com/injection"]).toBe("on");
+    expect(resourcesOf(out, "kubernetes_resource_quota_v1")).toEqual([]);
+  });
+
+  test("fails on an unknown team option", () => {
+    const { platform } = shop();
+    expect(() => platform.addTeam("t1", { quotas: false } as any)).toThrow(/\[shop-apps\/Team-t1\] unknown option "quotas"/);
+  });
+});
+
+describe("Microservice", () => {
+  test("PRODUCTION: 3 replicas spread over zones and nodes, a PDB, restricted security, probes, resources", () => {
+    const { app, platform } = shop();
+    platform.addService("orders", { image: "shop/orders:1.4.2", port: 9000, secretEnv: { DB_PASSWORD: { secretName: "orders-db", key: "password" } } });
+    const out = synthStack(app, "shop-apps");
+    const [deployment] = resourcesOf(out, "kubernetes_deployment_v1");
+    expect(deployment.wait_for_rollout).toBe("${var.wait_for_rollout}");
+    expect(deployment.spec.replicas).toBe("3");
+    const pod = deployment.spec.template.spec;
+    expect(pod.security_context).toMatchObject({ run_as_non_root: true, run_as_user: "10001", seccomp_profile: { type: "RuntimeDefault" } });
+    expect(pod.automount_service_account_token).toBe(false);
+    expect(pod.topology_spread_constraint).toEqual([
+      {
+        max_skew: 1,
+        topology_key: "topology.kubernetes.io/zone",
+        when_unsatisfiable: "ScheduleAnyway",
+        label_selector: [{ match_labels: { "app.kubernetes.io/name": "orders", "app.kubernetes.io/instance": "shop" } }],
+      },
+      {
+        max_skew: 1,
+        topology_key: "kubernetes.io/hostname",
+        when_unsatisfiable: "ScheduleAnyway",
+        label_selector: [{ match_labels: { "app.kubernetes.io/name": "orders", "app.kubernetes.io/instance": "shop" } }],
+      },
+    ]);
+    const [container] = pod.container;
+    expect(container.security_context).toMatchObject({ allow_privilege_escalation: false, read_only_root_filesystem: true, capabilities: { drop: ["ALL"] } });
+    expect(container.resources).toEqual({ requests: { cpu: "250m", memory: "256Mi" }, limits: { memory: "512Mi" } });
+    expect(container.readiness_probe.http_get.path).not.toBe(container.liveness_probe.http_get.path);
+    expect(container.env).toEqual([{ name: "DB_PASSWORD", value_from: { secret_key_ref: { name: "orders-db", key: "password" } } }]);
+    const [pdb] = resourcesOf(out, "kubernetes_pod_disruption_budget_v1");
+    expect(pdb.spec).toEqual({ max_unavailable: "1", selector: { match_labels: deployment.spec.selector.match_labels } });
+    const [service] = resourcesOf(out, "kubernetes_service_v1");
+    expect(service.spec).toMatchObject({ type: "ClusterIP", selector: deployment.spec.selector.match_labels, port: [{ port: 9000, target_port: "http" }] });
+    expect(resourcesOf(out, "kubernetes_service_account_v1")[0].automount_service_account_token).toBe(false);
+  });
+
+  test("EDGE: one replica, no spread, no PDB; images come through the mirror", () => {
+    const { app, platform } = shop(Profile.EDGE, Target.k3s(), Mirror.of({ imageRegistry: "registry.local:5000", imagePullSecrets: ["local-registry"] }));
+    const svc = platform.addService("till", { image: "docker.io/example/till:5.2.0" });
+    expect(svc.url).toMatch(/^http:\/\/till\..*\.svc:8080$/);
+    const out = synthStack(app, "shop-apps");
+    const [deployment] = resourcesOf(out, "kubernetes_deployment_v1");
+    expect(deployment.spec.replicas).toBe("1");
+    expect(deployment.spec.template.spec.topology_spread_constraint).toBeUndefined();
+    expect(deployment.spec.template.spec.container[0].image).toBe("registry.local:5000/example/till:5.2.0");
+    expect(deployment.spec.template.spec.image_pull_secrets).toEqual([{ name: "local-registry" }]);
+    expect(deployment.spec.template.spec.container[0].resources.limits.memory).toBe("128Mi");
+    expect(resourcesOf(out, "kubernetes_pod_disruption_budget_v1")).toEqual([]);
+  });
+
+  test("fails if the image has no tag or uses latest", () => {
+    const { platform } = shop();
+    expect(() => platform.addService("a", { image: "shop/orders" })).toThrow(
+      '[shop-apps/Service-shop-apps-a] image needs an explicit tag other than latest (or a digest), so every deploy runs what was reviewed (received: "shop/orders"). Pin a version, e.g. "shop/orders:1.4.2", or a digest "shop/orders@sha256:...".',
+    );
+    expect(() => platform.addService("b", { image: "registry.local:5000/orders:latest" })).toThrow(/explicit tag other than latest/);
+    expect(() => platform.addService("c", { image: "registry.local:5000/orders@sha256:abc" })).not.toThrow();
+  });
+
+  test("fails on root, bad ports, bad quantities and a variable set twice", () => {
+    const { platform } = shop();
+    expect(() => platform.addService("a", { image: "x/y:1", runAsUser: 0 })).toThrow(/runAsUser must be a non-zero UID .*received: 0/);
+    expect(() => platform.addService("b", { image: "x/y:1", port: 70000 })).toThrow(/port must be a whole number from 1 to 65535 \(received: 70000\)/);
+    expect(() => platform.addService("c", { image: "x/y:1", resources: { cpu: "1 core", memory: "1Gi", memoryLimit: "1Gi" } })).toThrow(/resources.cpu must be a Kubernetes quantity \(received: "1 core"\)/);
+    expect(() => platform.addService("d", { image: "x/y:1", env: { A: "1" }, secretEnv: { A: { secretName: "s", key: "k" } } })).toThrow(/env "A" is set both/);
+    expect(() => platform.addService("e", { image: "x/y:1", replica: 2 } as any)).toThrow(/unknown option "replica"/);
+  });
+});
