@@ -1,14 +1,27 @@
-// A shop on EKS across three zones: two teams, three services, secrets by reference.
+// A shop on EKS across three zones: a broker that also speaks MQTT and offloads to S3, topics
+// declared in code, two teams and three services wired to the broker by typed handles.
 // Run: npx ts-node --transpile-only examples/shop-on-eks.ts   (writes cdktf.out)
 import { App } from "cdktf";
 import { Construct } from "constructs";
-import { MicroservicePlatform, Profile, Target } from "../lib";
+import { MicroservicePlatform, OffloadCredentials, OffloadStore, Profile, Protocol, Target } from "../lib";
 
 export function shopOnEks(scope: Construct): MicroservicePlatform {
   const platform = new MicroservicePlatform(scope, "shop", {
     target: Target.eks({ region: "eu-west-1", zones: ["a", "b", "c"], clusterName: "shop-prod" }),
     profile: Profile.PRODUCTION,
+    broker: {
+      // Devices publish over MQTT; the handler's NAR comes from an image you build (see README).
+      protocols: [Protocol.mqtt({ handlerImage: "registry.example.com/pulsar/mqtt-handler:4.0.10.1" })],
+      // Cold ledgers go to S3 with the brokers' IRSA role: no key anywhere.
+      offload: OffloadStore.s3("shop-pulsar-offload", {
+        credentials: OffloadCredentials.workloadIdentity("arn:aws:iam::111122223333:role/shop-pulsar-offload"),
+      }),
+    },
   });
+
+  const orders = platform.broker.addTenant("shop").addNamespace("orders", { retention: { minutes: 7 * 24 * 60, sizeMb: 10240 } });
+  const placed = orders.addTopic("placed", { partitions: 6 });
+  const paid = orders.addTopic("paid", { partitions: 6 });
 
   const checkout = platform.addTeam("checkout", { editGroups: ["checkout-devs"], viewGroups: ["sre"] });
   const catalog = platform.addTeam("catalog", { allowIngressFromNamespaces: ["checkout"] });
@@ -17,11 +30,11 @@ export function shopOnEks(scope: Construct): MicroservicePlatform {
     team: checkout,
     image: "ghcr.io/example/orders:1.4.2",
     port: 8080,
-    env: { LOG_LEVEL: "info" },
+    env: { PULSAR_URL: platform.broker.pulsarUrl, ORDERS_TOPIC: placed.fullName, LOG_LEVEL: "info" },
     // The password stays in the cluster: only the Secret's name and key are in the stack.
     secretEnv: { DATABASE_PASSWORD: { secretName: "orders-db", key: "password" } },
   });
-  platform.addService("payments", { team: checkout, image: "ghcr.io/example/payments:2.0.1", replicas: 4 });
+  platform.addService("payments", { team: checkout, image: "ghcr.io/example/payments:2.0.1", replicas: 4, env: { PULSAR_URL: platform.broker.pulsarUrl, PAID_TOPIC: paid.fullName } });
   platform.addService("products", { team: catalog, image: "ghcr.io/example/products:3.1.0", health: { readinessPath: "/health/ready", livenessPath: "/health/live" } });
   return platform;
 }

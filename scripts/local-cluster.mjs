@@ -275,6 +275,9 @@ export async function startCluster({ toolsEnv, keepTempDir = false, log = () => 
       `--etcd-servers=${etcdUrl}`,
       "--bind-address=127.0.0.1",
       "--advertise-address=127.0.0.1",
+      // the endpoint reconciler refuses a loopback advertise address ("may not be
+      // in the loopback range"); nothing here needs the `kubernetes` Service endpoints
+      "--endpoint-reconciler-type=none",
       `--secure-port=${apiPort}`,
       `--cert-dir=${path.join(tmp, "apiserver-certs")}`,
       `--tls-cert-file=${p("apiserver.crt")}`,

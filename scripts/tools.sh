@@ -45,6 +45,11 @@ export GOWORK=off
 command -v go >/dev/null || { echo "tools.sh: 'go' not found on PATH" >&2; exit 1; }
 command -v node >/dev/null || { echo "tools.sh: 'node' not found on PATH" >&2; exit 1; }
 mkdir -p "$DIR" "$MIRROR"
+# one run at a time per cache (parallel test workers may all call this script)
+if command -v flock >/dev/null; then
+  exec 9>"$DIR/.lock"
+  flock 9
+fi
 # build dirs left behind by an interrupted or failed earlier run
 rm -rf "$DIR"/.build.*
 
@@ -52,6 +57,8 @@ CURRENT_TOOL=""
 BUILD_DIR=""
 on_error() {
   local rc=$?
+  # with set -E the trap also runs inside $(...) subshells: report once, from the main shell
+  [[ $BASHPID == "$$" ]] || exit "$rc"
   if [[ -n "$CURRENT_TOOL" ]]; then
     echo "tools.sh: FAILED to build $CURRENT_TOOL (exit $rc); build dir kept at ${BUILD_DIR:-?}" >&2
   else
@@ -123,7 +130,9 @@ else
   new_build_module tofu
   copy_mod_directives github.com/opentofu/opentofu "$TOFU_VERSION"
   go get "github.com/opentofu/opentofu/cmd/tofu@$TOFU_VERSION" >/dev/null 2>"$BUILD_DIR/get.log" || { cat "$BUILD_DIR/get.log" >&2; false; }
-  go build -trimpath -ldflags "$LDFLAGS_STRIP" -o "$BUILD_DIR/tofu" github.com/opentofu/opentofu/cmd/tofu
+  # version.dev=no as in upstream's .goreleaser.yaml, else `tofu version` says "-dev"
+  go build -trimpath -ldflags "$LDFLAGS_STRIP -X github.com/opentofu/opentofu/version.dev=no" \
+    -o "$BUILD_DIR/tofu" github.com/opentofu/opentofu/cmd/tofu
   install_bin "$BUILD_DIR/tofu" "$TOFU"
   finish_tool "tofu $TOFU_VERSION" "$t0"
 fi

@@ -73,5 +73,6 @@ test("synthesizing every blueprint into one app writes a manifest with stacks fo
   const manifest = require(`${app.outdir}/manifest.json`);
   const blueprints = new Set(Object.keys(manifest.stacks).map((s) => s.split("-")[0]));
   expect([...blueprints].sort()).toEqual(["aws", "azure", "edge", "gcp", "local", "tencent"]);
-  expect(manifest.stacks["aws-apps"].dependencies).toEqual(["aws-base"]);
+  expect(manifest.stacks["aws-apps"].dependencies.sort()).toEqual(["aws-base", "aws-system"]);
+  expect(manifest.stacks["aws-system"].dependencies).toEqual(["aws-base"]);
 });

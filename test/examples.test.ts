@@ -14,7 +14,7 @@ describe("examples", () => {
 
   test("shop-on-eks: two teams, three services, secrets only by reference", () => {
     const stacks = synth(shopOnEks);
-    expect(Object.keys(stacks)).toEqual(["shop-apps", "shop-base"]);
+    expect(Object.keys(stacks)).toEqual(["shop-apps", "shop-base", "shop-system"]);
     expect(resourcesOf(stacks["shop-apps"], "kubernetes_deployment_v1").map((d) => d.metadata.name).sort()).toEqual(["orders", "payments", "products"]);
     expect(JSON.stringify(stacks)).not.toMatch(/password"\s*:\s*"[^$]/i);
   });

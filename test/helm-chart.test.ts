@@ -7,7 +7,7 @@ const PIN: ChartPin = { repository: "https://charts.example.com", chart: "demo",
 
 function platform(mirror?: Mirror) {
   const app = testApp();
-  const p = new MicroservicePlatform(app, "t", { target: Target.kind(), profile: Profile.DEV, mirror });
+  const p = new MicroservicePlatform(app, "t", { target: Target.kind(), profile: Profile.DEV, mirror, broker: false });
   return { app, p };
 }
 
@@ -73,7 +73,7 @@ describe("custom resources and the CRDs of charts", () => {
 
   test("fails if a custom resource's stack does not depend on the chart's stack", () => {
     const { app, p } = platform();
-    const other = new MicroservicePlatform(app, "u", { target: Target.kind(), profile: Profile.DEV });
+    const other = new MicroservicePlatform(app, "u", { target: Target.kind(), profile: Profile.DEV, broker: false });
     new HelmChart(p.stack(Layer.SYSTEM), "demo", { pin: PIN, namespace: "demo" });
     new CustomResource(other.stack(Layer.APPS), "thing", { manifest });
     expect(() => synthStack(app, "u-apps")).toThrow(/which does not depend on stack "t-system" that installs its CRD/);

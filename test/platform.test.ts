@@ -6,7 +6,7 @@ const eks = () => Target.eks({ region: "eu-west-1", zones: ["a", "b", "c"] });
 describe("MicroservicePlatform layering", () => {
   test("creates the base stack at once and other layers on first use, each depending on the lower ones", () => {
     const app = testApp();
-    const p = new MicroservicePlatform(app, "shop", { target: eks() });
+    const p = new MicroservicePlatform(app, "shop", { target: eks(), broker: false });
     expect(stackNames(app)).toEqual(["shop-base"]);
     const apps = p.stack(Layer.APPS);
     const system = p.stack(Layer.SYSTEM);
@@ -18,7 +18,7 @@ describe("MicroservicePlatform layering", () => {
 
   test("the base stack holds a WaitForFirstConsumer zonal StorageClass and the platform's PriorityClass", () => {
     const app = testApp();
-    new MicroservicePlatform(app, "shop", { target: eks() });
+    new MicroservicePlatform(app, "shop", { target: eks(), broker: false });
     const base = synthStack(app, "shop-base");
     expect(resourcesOf(base, "kubernetes_storage_class_v1")).toEqual([
       expect.objectContaining({
@@ -38,7 +38,7 @@ describe("MicroservicePlatform layering", () => {
 
   test("DEV volumes are deleted with their claims", () => {
     const app = testApp();
-    new MicroservicePlatform(app, "dev", { target: Target.kind(), profile: Profile.DEV });
+    new MicroservicePlatform(app, "dev", { target: Target.kind(), profile: Profile.DEV, broker: false });
     expect(resourcesOf(synthStack(app, "dev-base"), "kubernetes_storage_class_v1")[0].reclaim_policy).toBe("Delete");
   });
 });
@@ -58,7 +58,7 @@ describe("MicroservicePlatform bad input", () => {
 
   test("fails on an unknown platform option", () => {
     expect(() => new MicroservicePlatform(testApp(), "shop", { target: eks(), profle: Profile.DEV } as any)).toThrow(
-      '[shop] unknown option "profle" (received: "profle"). Known options are: target, profile, mirror.',
+      '[shop] unknown option "profle" (received: "profle"). Known options are: target, profile, mirror, broker.',
     );
   });
 

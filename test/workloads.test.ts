@@ -3,7 +3,7 @@ import { resourcesOf, synthStack, testApp } from "./helpers";
 
 function shop(profile = Profile.PRODUCTION, target = Target.eks({ region: "eu-west-1", zones: ["a", "b", "c"] }), mirror?: Mirror) {
   const app = testApp();
-  const platform = new MicroservicePlatform(app, "shop", { target, profile, mirror });
+  const platform = new MicroservicePlatform(app, "shop", { target, profile, mirror, broker: false });
   return { app, platform };
 }
 

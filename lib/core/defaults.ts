@@ -58,3 +58,59 @@ export const DEFAULT_RUN_AS_USER = 10001;
 
 /** Priority of the platform's own control planes and quorum members, above ordinary workloads. */
 export const PLATFORM_PRIORITY = { name: "platform-critical", value: 1_000_000 } as const;
+
+/** A JVM component: container resources plus the heap and direct memory that fit in them. */
+export interface JvmResources extends Resources {
+  /** -Xmx and -Xms. */
+  readonly heap: string;
+  /** -XX:MaxDirectMemorySize. */
+  readonly directMemory: string;
+}
+
+/** Default sizes of the broker's parts (Pulsar), by size. Heap + direct memory stay ~25% under the limit for metaspace and threads. */
+export const BROKER_DEFAULTS: Record<
+  Size,
+  {
+    broker: JvmResources;
+    proxy: JvmResources;
+    bookie: JvmResources & { journal: string; ledgers: string };
+    autorecovery: JvmResources;
+    oxia: { cpuLimit: string; memoryLimit: string; storage: string };
+    offloadThresholdBytes: number;
+  }
+> = {
+  [Size.LARGE]: {
+    broker: { cpu: "1", memory: "4Gi", memoryLimit: "4Gi", heap: "1536m", directMemory: "1536m" },
+    proxy: { cpu: "500m", memory: "1Gi", memoryLimit: "1Gi", heap: "384m", directMemory: "384m" },
+    bookie: { cpu: "1", memory: "4Gi", memoryLimit: "4Gi", heap: "1g", directMemory: "2g", journal: "20Gi", ledgers: "100Gi" },
+    autorecovery: { cpu: "100m", memory: "512Mi", memoryLimit: "512Mi", heap: "256m", directMemory: "128m" },
+    oxia: { cpuLimit: "1", memoryLimit: "2Gi", storage: "20Gi" },
+    offloadThresholdBytes: 10 * 1024 ** 3,
+  },
+  [Size.SMALL]: {
+    broker: { cpu: "250m", memory: "1Gi", memoryLimit: "1Gi", heap: "384m", directMemory: "384m" },
+    proxy: { cpu: "100m", memory: "512Mi", memoryLimit: "512Mi", heap: "192m", directMemory: "192m" },
+    bookie: { cpu: "250m", memory: "1Gi", memoryLimit: "1Gi", heap: "256m", directMemory: "512m", journal: "5Gi", ledgers: "10Gi" },
+    autorecovery: { cpu: "50m", memory: "256Mi", memoryLimit: "256Mi", heap: "128m", directMemory: "64m" },
+    oxia: { cpuLimit: "500m", memoryLimit: "512Mi", storage: "2Gi" },
+    offloadThresholdBytes: 1024 ** 3,
+  },
+  [Size.TINY]: {
+    broker: { cpu: "200m", memory: "768Mi", memoryLimit: "768Mi", heap: "256m", directMemory: "256m" },
+    proxy: { cpu: "50m", memory: "256Mi", memoryLimit: "256Mi", heap: "96m", directMemory: "96m" },
+    bookie: { cpu: "100m", memory: "768Mi", memoryLimit: "768Mi", heap: "192m", directMemory: "320m", journal: "2Gi", ledgers: "5Gi" },
+    autorecovery: { cpu: "50m", memory: "256Mi", memoryLimit: "256Mi", heap: "128m", directMemory: "64m" },
+    oxia: { cpuLimit: "250m", memoryLimit: "256Mi", storage: "1Gi" },
+    offloadThresholdBytes: 512 * 1024 ** 2,
+  },
+};
+
+/** Time a ledger stays in BookKeeper after it was offloaded (Pulsar's default, 4 h). */
+export const OFFLOAD_DELETION_LAG_MS = 4 * 60 * 60 * 1000;
+
+/** Default resources of cert-manager's parts, by size. */
+export const CERT_MANAGER_RESOURCES: Record<Size, Resources> = {
+  [Size.LARGE]: { cpu: "50m", memory: "128Mi", memoryLimit: "256Mi" },
+  [Size.SMALL]: { cpu: "20m", memory: "64Mi", memoryLimit: "128Mi" },
+  [Size.TINY]: { cpu: "10m", memory: "48Mi", memoryLimit: "96Mi" },
+};

@@ -7,6 +7,7 @@ import { Mirror } from "./mirror";
 import { ChartPin } from "./versions";
 import { checkDnsLabel } from "./names";
 import { check } from "./errors";
+import { Resources } from "./defaults";
 import { waitForRolloutOf } from "./platform-stack";
 
 /** A tree of Helm values. */
@@ -78,7 +79,7 @@ export class HelmChart extends Construct {
       cleanupOnFail: true,
       wait: props.wait ?? waitForRolloutOf(this),
       timeout: props.timeoutSeconds ?? 600,
-      values: [Lazy.stringValue({ produce: () => stringify(this.values, { sortMapEntries: true }) })],
+      values: [Lazy.stringValue({ produce: () => stringify(this.values, { sortMapEntries: true, aliasDuplicateObjects: false }) })],
       dependsOn: props.dependsOn,
     });
   }
@@ -92,4 +93,9 @@ export class HelmChart extends Construct {
   public get values(): HelmValues {
     return deepmerge.all([...this.layers, this.userValues], { arrayMerge: overwriteArrays }) as HelmValues;
   }
+}
+
+/** Container resources in the shape charts take (`resources:`): requests and a memory limit. */
+export function toChartResources(r: Resources): HelmValues {
+  return { requests: { cpu: r.cpu, memory: r.memory }, limits: { memory: r.memoryLimit } };
 }

@@ -21,6 +21,11 @@ export interface SecureNamespaceProps {
   readonly platformName: string;
   /** Whether this namespace holds the platform's own components (others may admit it). @default false */
   readonly system?: boolean;
+  /**
+   * Pod Security level enforced. Only for upstream charts that cannot set container security
+   * contexts; `warn` and `audit` stay "restricted" so the gap stays visible. @default "restricted"
+   */
+  readonly enforce?: "restricted" | "baseline";
 }
 
 /** Label on namespaces that hold the platform's own components. */
@@ -49,7 +54,7 @@ export class SecureNamespace extends Construct {
       metadata: {
         name: props.name,
         labels: {
-          "pod-security.kubernetes.io/enforce": POD_SECURITY_LEVEL,
+          "pod-security.kubernetes.io/enforce": props.enforce ?? POD_SECURITY_LEVEL,
           "pod-security.kubernetes.io/enforce-version": POD_SECURITY_VERSION,
           "pod-security.kubernetes.io/warn": POD_SECURITY_LEVEL,
           "pod-security.kubernetes.io/audit": POD_SECURITY_LEVEL,

@@ -24,9 +24,38 @@ export const PROVIDERS = {
   helm: { source: "hashicorp/helm", version: "3.1.1", binding: "@cdktf/provider-helm 12.1.x" },
 } as const;
 
-/**
- * Charts the platform installs, by component. Components add their row when they land; the
- * foundation installs no chart of its own (namespaces, storage, policies and workloads are
- * typed Kubernetes resources).
- */
-export const CHARTS: Readonly<Record<string, ChartPin>> = {};
+/** An image at a pinned tag, by its upstream repository (with registry). */
+export interface ImagePin {
+  readonly repository: string;
+  readonly tag: string;
+}
+
+/** Charts the platform installs, by component. */
+export const CHARTS = {
+  /** Apache Pulsar (broker, bookies, Oxia, proxy). Values keys checked against test/fixtures/pulsar-chart-keys.txt. */
+  pulsar: { repository: "https://pulsar.apache.org/charts", chart: "pulsar", version: "4.7.0", appVersion: "4.0.12" },
+  /** cert-manager, for the broker's TLS certificates. Values keys checked against test/fixtures/cert-manager-chart-keys.txt. */
+  certManager: {
+    repository: "https://charts.jetstack.io",
+    chart: "cert-manager",
+    version: "v1.20.3",
+    appVersion: "v1.20.3",
+    crdGroups: ["cert-manager.io", "acme.cert-manager.io"],
+  },
+} as const satisfies Record<string, ChartPin>;
+
+/** Images the platform names itself (charts pin the rest through their appVersion). */
+export const IMAGES = {
+  /** Pulsar with every offloader (the chart's default repository), at the chart's appVersion. */
+  pulsar: { repository: "docker.io/apachepulsar/pulsar-all", tag: CHARTS.pulsar.appVersion },
+  /** Oxia, as the Pulsar chart 4.7.0 pins it. */
+  oxia: { repository: "docker.io/oxia/oxia", tag: "0.16.7" },
+  /** kubectl image of the Pulsar chart's JWT secret job, as the chart pins it. */
+  pulsarKubectl: { repository: "docker.io/alpine/k8s", tag: "1.32.12" },
+  /** cert-manager's images (the tag is the chart's appVersion). */
+  certManagerController: { repository: "quay.io/jetstack/cert-manager-controller", tag: CHARTS.certManager.appVersion },
+  certManagerWebhook: { repository: "quay.io/jetstack/cert-manager-webhook", tag: CHARTS.certManager.appVersion },
+  certManagerCainjector: { repository: "quay.io/jetstack/cert-manager-cainjector", tag: CHARTS.certManager.appVersion },
+  certManagerAcmesolver: { repository: "quay.io/jetstack/cert-manager-acmesolver", tag: CHARTS.certManager.appVersion },
+  certManagerStartupapicheck: { repository: "quay.io/jetstack/cert-manager-startupapicheck", tag: CHARTS.certManager.appVersion },
+} as const satisfies Record<string, ImagePin>;

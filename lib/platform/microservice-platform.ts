@@ -12,6 +12,7 @@ import { Profile } from "../core/profile";
 import { Target } from "../core/target";
 import { Microservice, MicroserviceOptions } from "../workloads/microservice";
 import { Team, TeamOptions } from "../workloads/team";
+import { Broker, BrokerOptions } from "../broker/broker";
 
 /** Props of `MicroservicePlatform`. */
 export interface MicroservicePlatformProps {
@@ -21,6 +22,8 @@ export interface MicroservicePlatformProps {
   readonly profile?: Profile;
   /** Mirror for every chart and image (air-gapped and edge sites). @default Mirror.NONE */
   readonly mirror?: Mirror;
+  /** The message broker (Apache Pulsar), or `false` for none. @default - a broker with the profile's defaults and no tiered storage */
+  readonly broker?: BrokerOptions | false;
 }
 
 /** Options of `addService()`. */
@@ -29,7 +32,7 @@ export interface AddServiceOptions extends MicroserviceOptions {
   readonly team?: Team;
 }
 
-const PROPS = ["target", "profile", "mirror"];
+const PROPS = ["target", "profile", "mirror", "broker"];
 /** Longest platform name: it prefixes stack names and cluster-scoped objects ("<name>-platform-critical"). */
 const MAX_NAME = 40;
 
@@ -48,6 +51,7 @@ export class MicroservicePlatform extends Construct implements IPlatform {
   public readonly storageClassName: string;
   public readonly priorityClassName: string;
   private readonly stacks = new Map<Layer, PlatformStack>();
+  private readonly brokerConstruct?: Broker;
   private readonly teams = new Map<string, Team>();
 
   constructor(scope: Construct, id: string, props: MicroservicePlatformProps) {
@@ -82,6 +86,16 @@ export class MicroservicePlatform extends Construct implements IPlatform {
       globalDefault: false,
       description: `Control planes and quorum members of platform ${id}: scheduled before ordinary workloads.`,
     });
+
+    if (props.broker !== false) this.brokerConstruct = new Broker(this, "Broker", { ...(props.broker ?? {}), platform: this });
+  }
+
+  /** The message broker. */
+  public get broker(): Broker {
+    if (!this.brokerConstruct) {
+      throw new PlatformConfigError(this, "this platform has no broker", "broker: false", "Remove `broker: false` from the platform's props to get one.");
+    }
+    return this.brokerConstruct;
   }
 
   /** The stack of a layer, created (and ordered after the lower layers) on first use. */

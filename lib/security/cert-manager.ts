@@ -1,0 +1,82 @@
+import { Construct } from "constructs";
+import { IPlatform, Layer } from "../core/context";
+import { CERT_MANAGER_RESOURCES } from "../core/defaults";
+import { HelmChart, HelmValues, toChartResources } from "../core/helm-chart";
+import { selectorLabels } from "../core/names";
+import { WorkloadRole } from "../core/placement";
+import { SecureNamespace } from "../core/secure-namespace";
+import { CHARTS, IMAGES } from "../core/versions";
+
+/** Props of `CertManager`. */
+export interface CertManagerProps {
+  /** The platform. */
+  readonly platform: IPlatform;
+  /** Namespace. @default "<platform>-cert-manager" */
+  readonly namespace?: string;
+  /** Values merged over the platform's. @default {} */
+  readonly values?: HelmValues;
+}
+
+/**
+ * cert-manager with its CRDs (kept on uninstall), for the certificates other components ask for.
+ * Its namespace lives in the base layer and its release in the system layer; releases that
+ * render cert-manager resources must depend on `release`.
+ */
+export class CertManager extends Construct {
+  /** The release (other releases depend on it). */
+  public readonly chart: HelmChart;
+  /** Namespace. */
+  public readonly namespace: string;
+
+  constructor(scope: Construct, id: string, props: CertManagerProps) {
+    super(scope, id);
+    const { platform } = props;
+    const namespace = props.namespace ?? `${platform.platformName}-cert-manager`;
+    new SecureNamespace(platform.stack(Layer.BASE), `${id}-Namespace`, { name: namespace, platformName: platform.platformName, system: true });
+    this.namespace = namespace;
+
+    const profile = platform.profile;
+    const resources = CERT_MANAGER_RESOURCES[profile.size];
+    const ha = profile.statelessReplicas >= 2;
+    const part = (component: string, replicas: number): HelmValues => {
+      // The chart labels its pods app.kubernetes.io/{name,instance,component}; spread by those.
+      const selector = { ...selectorLabels({ name: component === "controller" ? "cert-manager" : component, instance: "cert-manager" }), "app.kubernetes.io/component": component };
+      return {
+        replicaCount: replicas,
+        resources: toChartResources(resources),
+        podDisruptionBudget: { enabled: replicas >= 2 },
+        topologySpreadConstraints: platform.placement.spread(selector, WorkloadRole.STATELESS),
+      };
+    };
+    const image = (pin: { repository: string }) => ({ repository: platform.mirror.image(pin.repository) });
+
+    this.chart = new HelmChart(platform.stack(Layer.SYSTEM), id, {
+      pin: CHARTS.certManager,
+      releaseName: "cert-manager",
+      namespace,
+      mirror: platform.mirror,
+      defaults: {
+        crds: { enabled: true, keep: true },
+        global: {
+          priorityClassName: platform.priorityClassName,
+          ...(platform.mirror.imagePullSecrets.length > 0 ? { imagePullSecrets: platform.mirror.imagePullSecrets.map((name) => ({ name })) } : {}),
+        },
+        // Controller and cainjector elect a leader: two replicas give fail-over, a third adds nothing.
+        ...part("controller", ha ? 2 : 1),
+        webhook: part("webhook", ha ? profile.statelessReplicas : 1),
+        cainjector: part("cainjector", ha ? 2 : 1),
+        startupapicheck: { resources: toChartResources(resources) },
+      },
+      imageRegistryValues: () => ({
+        // The chart prefixes `image.registry` to the full default repository, so the mirror sets whole repositories.
+        image: image(IMAGES.certManagerController),
+        webhook: { image: image(IMAGES.certManagerWebhook) },
+        cainjector: { image: image(IMAGES.certManagerCainjector) },
+        acmesolver: { image: image(IMAGES.certManagerAcmesolver) },
+        startupapicheck: { image: image(IMAGES.certManagerStartupapicheck) },
+      }),
+      values: props.values,
+    });
+  }
+}
+
