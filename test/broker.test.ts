@@ -62,15 +62,19 @@ describe("Broker in PRODUCTION (3 zones)", () => {
     });
   });
 
-  test("registers each bookie's rack from its node's zone, once at deploy and every 10 minutes", () => {
+  test("registers each bookie's rack from its node's zone, again whenever the bookie count changes", () => {
     const apps = stacks["shop-apps"];
     const [config] = resourcesOf(apps, "kubernetes_config_map_v1").filter((c) => c.metadata.name === "pulsar-sync");
     const spec = JSON.parse(config.data["spec.json"]);
-    expect(spec.racks).toEqual({ namespace: "shop-pulsar", bookieSelector: "app=pulsar,release=pulsar,component=bookie", zoneLabel: "topology.kubernetes.io/zone" });
+    expect(spec.racks).toEqual({ namespace: "shop-pulsar", bookies: 6, bookieSelector: "app=pulsar,release=pulsar,component=bookie", zoneLabel: "topology.kubernetes.io/zone" });
     expect(spec.adminUrl).toBe("https://pulsar-broker.shop-pulsar.svc.cluster.local:8443");
     expect(config.data["sync.py"]).toContain("/admin/v2/bookies/racks-info/");
     expect(resourcesOf(apps, "kubernetes_job_v1")[0].wait_for_completion).toBe("${var.wait_for_rollout}");
-    expect(resourcesOf(apps, "kubernetes_cron_job_v1")[0].spec.schedule).toBe("*/10 * * * *");
+    const revision = (bookies: number) => {
+      const { app: a } = build({ bookies });
+      return resourcesOf(synth(a)["shop-apps"], "kubernetes_job_v1")[0].metadata.annotations["platform.cdktf.io/revision"];
+    };
+    expect(revision(9)).not.toBe(revision(6));
     expect(resourcesOf(apps, "kubernetes_cluster_role_v1")[0].rule).toEqual([{ api_groups: [""], resources: ["nodes"], verbs: ["get"] }]);
   });
 
@@ -119,7 +123,7 @@ describe("Broker in PRODUCTION (3 zones)", () => {
 });
 
 describe("Broker in small profiles", () => {
-  test("DEV: one of everything, quorums of 1, no TLS and no cert-manager, no rack schedule", () => {
+  test("DEV: one of everything, quorums of 1, no TLS and no cert-manager, no rack mapping", () => {
     const { app } = build({}, Profile.DEV, Target.kind());
     const stacks = synth(app);
     const v = pulsarValues(stacks);
@@ -128,7 +132,9 @@ describe("Broker in small profiles", () => {
     expect(v.tls).toBeUndefined();
     expect(v.auth.authentication.enabled).toBe(true);
     expect(Object.keys(releases(stacks))).toEqual(["pulsar"]);
-    expect(resourcesOf(stacks["local-apps"] ?? stacks["shop-apps"], "kubernetes_cron_job_v1")).toEqual([]);
+    const cfg = resourcesOf(stacks["shop-apps"], "kubernetes_config_map_v1").find((c) => c.metadata.name === "pulsar-sync");
+    expect(JSON.parse(cfg.data["spec.json"]).racks).toBeUndefined();
+    expect(resourcesOf(stacks["shop-apps"], "kubernetes_cluster_role_v1")).toEqual([]);
   });
 
   test("EDGE: one node, no proxy, no autorecovery, no anti-affinity, the smallest sizes", () => {

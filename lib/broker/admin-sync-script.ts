@@ -5,8 +5,8 @@
  *
  * 1. Racks: maps every registered bookie to the zone of the node its pod runs on (read from the
  *    Kubernetes API with the Job's own ServiceAccount), so rack-aware placement spreads each
- *    ledger's copies across zones. The chart cannot do this; bookies keep their zone for life
- *    because their volumes are zonal, and the CronJob picks up bookies added later.
+ *    ledger's copies across zones. The chart cannot do this. Bookies keep their zone for life
+ *    because their volumes are zonal.
  * 2. Tenants, namespaces (retention, offload policy) and topics declared in code.
  */
 export const ADMIN_SYNC_SCRIPT = String.raw`#!/usr/bin/env python3

@@ -2,7 +2,6 @@ import { Construct } from "constructs";
 import { createHash } from "node:crypto";
 import { Lazy } from "cdktf";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
-import { CronJobV1 } from "@cdktf/provider-kubernetes/lib/cron-job-v1";
 import { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
 import { RoleV1 } from "@cdktf/provider-kubernetes/lib/role-v1";
@@ -24,8 +23,10 @@ export interface BrokerSyncProps {
   readonly adminUrl: string;
   /** Whether the admin URL is TLS (the CA then comes from the chart's CA secret). */
   readonly tls: boolean;
-  /** Whether to map bookies to zones (and keep doing so on a schedule). */
+  /** Whether to map bookies to zones. */
   readonly rackAware: boolean;
+  /** Bookie count: part of the Job's revision, so scaling bookies maps the new ones. */
+  readonly bookies: number;
   /** Tenants, namespaces and topics, read at synth time (so later declarations count). */
   readonly spec: () => Record<string, unknown>;
 }
@@ -35,10 +36,10 @@ const TOKEN_DIR = "/pulsar/tokens/admin";
 const CA_DIR = "/pulsar/certs/ca";
 
 /**
- * Runs the admin sync (see admin-sync-script.ts) once per change of the declared state, as a
- * Job, and, when bookies must be mapped to zones, every 10 minutes as a CronJob so bookies added
- * later get their rack. Uses the chart's `admin` superuser token; reads pods and nodes with a
- * ServiceAccount of its own.
+ * Runs the admin sync (see admin-sync-script.ts) as a Job, again whenever the declared state or
+ * the bookie count changes (the Job is replaced). A bookie keeps its zone for life (its volumes
+ * are zonal), so new racks only appear when bookies are added, which changes the count. Uses the
+ * chart's `admin` superuser token; reads pods and nodes with a ServiceAccount of its own.
  */
 export class BrokerSync extends Construct {
   constructor(scope: Construct, id: string, props: BrokerSyncProps) {
@@ -55,7 +56,7 @@ export class BrokerSync extends Construct {
           tokenFile: `${TOKEN_DIR}/TOKEN`,
           ...(props.tls ? { caFile: `${CA_DIR}/ca.crt` } : {}),
           ...(props.rackAware
-            ? { racks: { namespace, bookieSelector: Object.entries(pulsarPodLabels("bookie")).map(([k, v]) => `${k}=${v}`).join(","), zoneLabel: platform.target.zoneLabel } }
+            ? { racks: { namespace, bookies: props.bookies, bookieSelector: Object.entries(pulsarPodLabels("bookie")).map(([k, v]) => `${k}=${v}`).join(","), zoneLabel: platform.target.zoneLabel } }
             : {}),
           ...props.spec(),
         },
@@ -132,17 +133,5 @@ export class BrokerSync extends Construct {
       timeouts: { create: "20m", update: "20m" },
     });
 
-    if (props.rackAware) {
-      new CronJobV1(this, "Schedule", {
-        metadata: { name: `${name}-racks`, namespace, labels },
-        spec: {
-          schedule: "*/10 * * * *",
-          concurrencyPolicy: "Forbid",
-          successfulJobsHistoryLimit: 1,
-          failedJobsHistoryLimit: 3,
-          jobTemplate: { metadata: { labels }, spec: { backoffLimit: 2, template: { metadata: { labels }, spec: podSpec } } },
-        },
-      });
-    }
   }
 }

@@ -237,6 +237,7 @@ export class Broker extends Construct {
       adminUrl: this.adminUrl,
       tls: this.tls,
       rackAware: spread,
+      bookies: this.topology.bookies,
       spec: () => ({ tenants: [...this.tenants.values()].map((t) => t.toSpec()) }),
     });
   }

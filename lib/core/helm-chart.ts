@@ -54,6 +54,7 @@ export class HelmChart extends Construct {
   public readonly crdGroups: readonly string[];
   private readonly layers: HelmValues[] = [];
   private readonly userValues: HelmValues;
+  private cache?: string;
 
   constructor(scope: Construct, id: string, props: HelmChartProps) {
     super(scope, id);
@@ -79,7 +80,7 @@ export class HelmChart extends Construct {
       cleanupOnFail: true,
       wait: props.wait ?? waitForRolloutOf(this),
       timeout: props.timeoutSeconds ?? 600,
-      values: [Lazy.stringValue({ produce: () => stringify(this.values, { sortMapEntries: true, aliasDuplicateObjects: false }) })],
+      values: [Lazy.stringValue({ produce: () => this.rendered() })],
       dependsOn: props.dependsOn,
     });
   }
@@ -87,6 +88,13 @@ export class HelmChart extends Construct {
   /** Merges more component values over the defaults (components call this as parts are added); the user's values still win. */
   public addValues(values: HelmValues): void {
     this.layers.push(values);
+    this.cache = undefined;
+  }
+
+  /** The values as YAML; synthesis resolves tokens several times, so it is rendered once per change. */
+  private rendered(): string {
+    this.cache ??= stringify(this.values, { sortMapEntries: true, aliasDuplicateObjects: false });
+    return this.cache;
   }
 
   /** The merged values as they will be rendered. */

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1";
+import type { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1";
 import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
 import { IPlatform } from "../core/context";
@@ -116,7 +116,7 @@ export class Microservice extends Construct {
       automountServiceAccountToken: false,
     });
 
-    this.deployment = new DeploymentV1(this, "Resource", {
+    this.deployment = new (loadDeployment())(this, "Resource", {
       metadata: { name, namespace, labels },
       waitForRollout: waitForRolloutOf(this),
       spec: {
@@ -193,4 +193,13 @@ function checkImage(scope: Construct, image: string): void {
   const lastSegment = image.split("/").pop() ?? "";
   const tag = lastSegment.includes(":") ? lastSegment.split(":").pop() : undefined;
   check(!!tag && tag !== "latest", scope, "image needs an explicit tag other than latest (or a digest), so every deploy runs what was reviewed", image, 'Pin a version, e.g. "shop/orders:1.4.2", or a digest "shop/orders@sha256:...".');
+}
+
+/**
+ * The Deployment module (with its pod-spec types) takes ~0.1 s to load; it is loaded when the
+ * first service is declared, so stacks without services do not pay for it.
+ */
+function loadDeployment(): typeof DeploymentV1 {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require("@cdktf/provider-kubernetes/lib/deployment-v1") as typeof import("@cdktf/provider-kubernetes/lib/deployment-v1")).DeploymentV1;
 }
