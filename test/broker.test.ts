@@ -94,7 +94,11 @@ describe("Broker in PRODUCTION (3 zones)", () => {
     expect(v["victoria-metrics-k8s-stack"].enabled).toBe(false);
     const rel = releases(stacks);
     expect(rel.pulsar.depends_on).toEqual([expect.stringMatching(/^helm_release\.CertManager/)]);
-    expect(parse(rel["cert-manager"].values[0]).crds).toEqual({ enabled: true, keep: true });
+    const certManager = parse(rel["cert-manager"].values[0]);
+    expect(certManager.crds).toEqual({ enabled: true, keep: true });
+    // the API server reaches the webhook through the namespace's default-deny
+    const webhookPolicy = resourcesOf(stacks["shop-base"], "kubernetes_network_policy_v1").find((p) => p.metadata.name === "cert-manager-webhook");
+    expect(webhookPolicy.spec.ingress[0].ports).toEqual([{ port: String(certManager.webhook.securePort), protocol: "TCP" }]);
     expect(platform.broker.pulsarUrl).toBe("pulsar+ssl://pulsar-broker.shop-pulsar.svc.cluster.local:6651");
   });
 

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import { IPlatform, Layer } from "../core/context";
 import { CERT_MANAGER_RESOURCES } from "../core/defaults";
 import { HelmChart, HelmValues, toChartResources } from "../core/helm-chart";
@@ -6,6 +7,9 @@ import { selectorLabels } from "../core/names";
 import { WorkloadRole } from "../core/placement";
 import { SecureNamespace } from "../core/secure-namespace";
 import { CHARTS, IMAGES } from "../core/versions";
+
+/** The webhook's secure port (the chart's `webhook.securePort` default). */
+const WEBHOOK_PORT = 10250;
 
 /** Props of `CertManager`. */
 export interface CertManagerProps {
@@ -32,7 +36,18 @@ export class CertManager extends Construct {
     super(scope, id);
     const { platform } = props;
     const namespace = props.namespace ?? `${platform.platformName}-cert-manager`;
-    new SecureNamespace(platform.stack(Layer.BASE), `${id}-Namespace`, { name: namespace, platformName: platform.platformName, system: true });
+    const base = platform.stack(Layer.BASE);
+    const ns = new SecureNamespace(base, `${id}-Namespace`, { name: namespace, platformName: platform.platformName, system: true });
+    // The API server calls the webhook from outside any namespace (often the host network), so the
+    // namespace's default-deny would break every Certificate admission: admit its port from anywhere.
+    new NetworkPolicyV1(base, `${id}-WebhookIngress`, {
+      metadata: { name: "cert-manager-webhook", namespace: ns.name, labels: platform.labels("certificates", "cert-manager-webhook") },
+      spec: {
+        podSelector: { matchLabels: { "app.kubernetes.io/instance": "cert-manager", "app.kubernetes.io/component": "webhook" } },
+        policyTypes: ["Ingress"],
+        ingress: [{ from: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: String(WEBHOOK_PORT), protocol: "TCP" }] }],
+      },
+    });
     this.namespace = namespace;
 
     const profile = platform.profile;
@@ -63,7 +78,7 @@ export class CertManager extends Construct {
         },
         // Controller and cainjector elect a leader: two replicas give fail-over, a third adds nothing.
         ...part("controller", ha ? 2 : 1),
-        webhook: part("webhook", ha ? profile.statelessReplicas : 1),
+        webhook: { ...part("webhook", ha ? profile.statelessReplicas : 1), securePort: WEBHOOK_PORT },
         cainjector: part("cainjector", ha ? 2 : 1),
         startupapicheck: { resources: toChartResources(resources) },
       },
