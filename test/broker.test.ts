@@ -39,6 +39,9 @@ describe("Broker in PRODUCTION (3 zones)", () => {
     expect(v.oxia.server.topologySpreadConstraints[0]).toMatchObject({ topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", minDomains: 3, maxSkew: 1 });
     expect(v.oxia.server.topologySpreadConstraints[0].labelSelector.matchLabels).toEqual({ app: "pulsar", release: "pulsar", component: "oxia-server" });
     expect(v.oxia.server.storageClassName).toBe("shop-zonal");
+    // the chart has no PDB for Oxia: the platform adds one
+    const pdb = resourcesOf(stacks["shop-base"], "kubernetes_pod_disruption_budget_v1").find((p) => p.metadata.name === "pulsar-oxia-server");
+    expect(pdb.spec).toEqual({ max_unavailable: "1", selector: { match_labels: { app: "pulsar", release: "pulsar", component: "oxia-server" } } });
   });
 
   test("keeps every acknowledged entry in two zones: 2 bookies per zone, E/Qw/Qa 3/3/2, racks enforced", () => {

@@ -183,6 +183,14 @@ export class Broker extends Construct {
         },
       });
     }
+    // The chart has no PodDisruptionBudget template for Oxia; a drain must never take two of its servers.
+    platform.placement.disruptionBudget(base, `${id}-MetadataDisruptionBudget`, {
+      name: "pulsar-oxia-server",
+      namespace: ns.name,
+      selector: pulsarPodLabels("oxia-server"),
+      labels: platform.labels("broker", "pulsar-oxia-server"),
+      replicas: metadataReplicas,
+    });
     const claim = props.offload?.createdClaim;
     if (claim) {
       new PersistentVolumeClaimV1(base, `${id}-OffloadClaim`, {
