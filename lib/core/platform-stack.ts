@@ -18,11 +18,6 @@ export interface PlatformStackProps {
  * resources added at any time count), and offers deploy-time switches as stack variables.
  */
 export class PlatformStack extends TerraformStack {
-  /** Whether the given construct is a PlatformStack. */
-  public static isPlatformStack(x: unknown): x is PlatformStack {
-    return x instanceof PlatformStack;
-  }
-
   private readonly connection: KubernetesConnection;
   private waitVariable?: TerraformVariable;
   private connectionVariables?: { path: TerraformVariable; context: TerraformVariable };
