@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { MicroservicePlatform, OffloadCredentials, OffloadStore, Profile, Target } from "../lib";
+import { MicroservicePlatform, MicroservicePlatformProps, OffloadCredentials, OffloadStore, Profile, Target } from "../lib";
 
 /**
  * The default blueprints: one platform per place it runs, each with its broker offloading cold
@@ -12,61 +12,43 @@ import { MicroservicePlatform, OffloadCredentials, OffloadStore, Profile, Target
 export const BLUEPRINTS: Record<string, (scope: Construct) => MicroservicePlatform> = {
   /** kind (or minikube) on a laptop. */
   local: (scope) =>
-    withDefaultTeam(
-      new MicroservicePlatform(scope, "local", {
-        target: Target.kind(),
-        profile: Profile.DEV,
-        broker: { offload: OffloadStore.filesystem({ size: "5Gi" }) },
-      }),
-    ),
+    blueprint(scope, "local", { target: Target.kind(), profile: Profile.DEV, broker: { offload: OffloadStore.filesystem({ size: "5Gi" }) } }),
   /** k3s on one edge node. */
   edge: (scope) =>
-    withDefaultTeam(
-      new MicroservicePlatform(scope, "edge", {
-        target: Target.k3s(),
-        profile: Profile.EDGE,
-        broker: { offload: OffloadStore.filesystem({ size: "5Gi" }) },
-      }),
-    ),
+    blueprint(scope, "edge", { target: Target.k3s(), profile: Profile.EDGE, broker: { offload: OffloadStore.filesystem({ size: "5Gi" }) } }),
   /** Amazon EKS across three zones, cold data in S3. */
   aws: (scope) =>
-    withDefaultTeam(
-      new MicroservicePlatform(scope, "aws", {
-        target: Target.eks({ region: "eu-west-1", zones: ["a", "b", "c"], clusterName: "platform" }),
-        profile: Profile.PRODUCTION,
-        broker: { offload: OffloadStore.s3("aws-platform-pulsar-offload", { credentials: OffloadCredentials.fromStackVariables() }) },
-      }),
-    ),
+    blueprint(scope, "aws", {
+      target: Target.eks({ region: "eu-west-1", zones: ["a", "b", "c"], clusterName: "platform" }),
+      profile: Profile.PRODUCTION,
+      broker: { offload: OffloadStore.s3("aws-platform-pulsar-offload", { credentials: OffloadCredentials.fromStackVariables() }) },
+    }),
   /** Google GKE across three zones, cold data in GCS. */
   gcp: (scope) =>
-    withDefaultTeam(
-      new MicroservicePlatform(scope, "gcp", {
-        target: Target.gke({ region: "europe-west1", zones: ["b", "c", "d"], project: "my-project", clusterName: "platform" }),
-        profile: Profile.PRODUCTION,
-        broker: { offload: OffloadStore.gcs("gcp-platform-pulsar-offload", { credentials: OffloadCredentials.fromStackVariables() }) },
-      }),
-    ),
+    blueprint(scope, "gcp", {
+      target: Target.gke({ region: "europe-west1", zones: ["b", "c", "d"], project: "my-project", clusterName: "platform" }),
+      profile: Profile.PRODUCTION,
+      broker: { offload: OffloadStore.gcs("gcp-platform-pulsar-offload", { credentials: OffloadCredentials.fromStackVariables() }) },
+    }),
   /** Azure AKS across three zones, cold data in Blob Storage. */
   azure: (scope) =>
-    withDefaultTeam(
-      new MicroservicePlatform(scope, "azure", {
-        target: Target.aks({ region: "westeurope", zones: ["1", "2", "3"], clusterName: "platform" }),
-        profile: Profile.PRODUCTION,
-        broker: { offload: OffloadStore.azureBlob("pulsar-offload", { credentials: OffloadCredentials.fromStackVariables() }) },
-      }),
-    ),
+    blueprint(scope, "azure", {
+      target: Target.aks({ region: "westeurope", zones: ["1", "2", "3"], clusterName: "platform" }),
+      profile: Profile.PRODUCTION,
+      broker: { offload: OffloadStore.azureBlob("pulsar-offload", { credentials: OffloadCredentials.fromStackVariables() }) },
+    }),
   /** Tencent Cloud TKE across three zones, cold data in COS. */
   tencent: (scope) =>
-    withDefaultTeam(
-      new MicroservicePlatform(scope, "tencent", {
-        target: Target.tke({ region: "ap-guangzhou", zones: ["3", "4", "6"], clusterName: "platform" }),
-        profile: Profile.PRODUCTION,
-        broker: { offload: OffloadStore.tencentCos("tencent-platform-pulsar-offload-1250000000", { credentials: OffloadCredentials.fromStackVariables() }) },
-      }),
-    ),
+    blueprint(scope, "tencent", {
+      target: Target.tke({ region: "ap-guangzhou", zones: ["3", "4", "6"], clusterName: "platform" }),
+      profile: Profile.PRODUCTION,
+      broker: { offload: OffloadStore.tencentCos("tencent-platform-pulsar-offload-1250000000", { credentials: OffloadCredentials.fromStackVariables() }) },
+    }),
 };
 
-function withDefaultTeam(platform: MicroservicePlatform): MicroservicePlatform {
+/** A platform with its default team namespace, ready for services. */
+function blueprint(scope: Construct, name: string, props: MicroservicePlatformProps): MicroservicePlatform {
+  const platform = new MicroservicePlatform(scope, name, props);
   void platform.defaultTeam;
   return platform;
 }

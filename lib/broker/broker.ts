@@ -227,7 +227,7 @@ export class Broker extends Construct {
       namespace: this.namespace,
       mirror: platform.mirror,
       timeoutSeconds: 1800,
-      defaults: this.values(platform, offload, props.offloadThresholdBytes ?? (props.offload ? sizes.offloadThresholdBytes : undefined), deletionLag),
+      defaults: this.values(platform, spread, offload, props.offloadThresholdBytes ?? (props.offload ? sizes.offloadThresholdBytes : undefined), deletionLag),
       imageRegistryValues: () => ({
         images: {
           oxia: { repository: platform.mirror.image(IMAGES.oxia.repository) },
@@ -311,11 +311,9 @@ export class Broker extends Construct {
     }
   }
 
-  private values(platform: IPlatform, offload: OffloadRendering | undefined, offloadThreshold: number | undefined, deletionLag: number): HelmValues {
-    const profile = platform.profile;
-    const sizes = BROKER_DEFAULTS[profile.size];
+  private values(platform: IPlatform, spread: boolean, offload: OffloadRendering | undefined, offloadThreshold: number | undefined, deletionLag: number): HelmValues {
+    const sizes = BROKER_DEFAULTS[platform.profile.size];
     const t = this.topology;
-    const spread = platform.placement.spreadsZones;
     const storageClassName = platform.storageClassName;
     const part = (component: string, role: WorkloadRole, replicas: number, resources?: JvmResources) => ({
       replicaCount: replicas,

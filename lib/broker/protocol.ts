@@ -100,23 +100,19 @@ export class Protocol {
 
   /** Kafka through KoP. */
   public static kafka(options: ProtocolHandlerOptions): Protocol {
-    return Protocol.withHandler(SPECS.kafka, options);
+    return new Protocol(SPECS.kafka, options);
   }
   /** MQTT through MoP. */
   public static mqtt(options: ProtocolHandlerOptions): Protocol {
-    return Protocol.withHandler(SPECS.mqtt, options);
+    return new Protocol(SPECS.mqtt, options);
   }
   /** AMQP 0-9-1 through AoP. */
   public static amqp(options: ProtocolHandlerOptions): Protocol {
-    return Protocol.withHandler(SPECS.amqp, options);
+    return new Protocol(SPECS.amqp, options);
   }
   /** RocketMQ through RoP. */
   public static rocketmq(options: ProtocolHandlerOptions): Protocol {
-    return Protocol.withHandler(SPECS.rocketmq, options);
-  }
-
-  private static withHandler(spec: HandlerSpec, options: ProtocolHandlerOptions): Protocol {
-    return new Protocol(spec, options);
+    return new Protocol(SPECS.rocketmq, options);
   }
 
   /** Name in `messagingProtocols` ("kafka", "mqtt", "amqp", "rocketmq"). */
