@@ -1,5 +1,6 @@
 // A shop on EKS across three zones: a broker that also speaks MQTT and offloads to S3, topics
-// declared in code, two teams and three services wired to the broker by typed handles.
+// declared in code, two teams and three services granted on those topics (each gets the broker
+// URL, its own token and the CA by reference; the grant becomes a Pulsar permission).
 // Run: npx ts-node --transpile-only examples/shop-on-eks.ts   (writes cdktf.out)
 import { App } from "cdktf";
 import { Construct } from "constructs";
@@ -26,15 +27,20 @@ export function shopOnEks(scope: Construct): MicroservicePlatform {
   const checkout = platform.addTeam("checkout", { editGroups: ["checkout-devs"], viewGroups: ["sre"] });
   const catalog = platform.addTeam("catalog", { allowIngressFromNamespaces: ["checkout"] });
 
-  platform.addService("orders", {
+  const ordersService = platform.addService("orders", {
     team: checkout,
     image: "ghcr.io/example/orders:1.4.2",
     port: 8080,
-    env: { PULSAR_URL: platform.broker.pulsarUrl, ORDERS_TOPIC: placed.fullName, LOG_LEVEL: "info" },
+    env: { ORDERS_TOPIC: placed.fullName, LOG_LEVEL: "info" },
     // The password stays in the cluster: only the Secret's name and key are in the stack.
     secretEnv: { DATABASE_PASSWORD: { secretName: "orders-db", key: "password" } },
   });
-  platform.addService("payments", { team: checkout, image: "ghcr.io/example/payments:2.0.1", replicas: 4, env: { PULSAR_URL: platform.broker.pulsarUrl, PAID_TOPIC: paid.fullName } });
+  placed.grantProduce(ordersService);
+
+  const payments = platform.addService("payments", { team: checkout, image: "ghcr.io/example/payments:2.0.1", replicas: 4, env: { PLACED_TOPIC: placed.fullName, PAID_TOPIC: paid.fullName } });
+  placed.grantConsume(payments);
+  paid.grantProduce(payments);
+
   platform.addService("products", { team: catalog, image: "ghcr.io/example/products:3.1.0", health: { readinessPath: "/health/ready", livenessPath: "/health/live" } });
   return platform;
 }

@@ -18,6 +18,12 @@ import { fileURLToPath } from "node:url";
 import { readToolsEnv, startCluster } from "./local-cluster.mjs";
 
 const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+// Stacks that must be applied to the API server: a stack that silently stops qualifying (a new
+// resource type, a failed synth) fails the run instead of shrinking what is tested.
+const EXPECTED_APPLIED = [
+  ...["local", "edge", "aws", "gcp", "azure", "tencent"].flatMap((b) => [`${b}-base`, `${b}-apps`]),
+  "shop-base", "shop-apps", "store-042-base", "store-042-apps",
+];
 const results = [];
 const started = Date.now();
 const seconds = (since) => ((Date.now() - since) / 1000).toFixed(1);
@@ -132,6 +138,8 @@ try {
   }
   for (const s of [...applied].reverse()) record(s.name, "destroy", tofu(s.dir, ["destroy", "-auto-approve", "-input=false"], { env: clusterEnv }));
   console.log(`apply / re-plan / destroy of ${applied.length} stacks in ${seconds(t)} s`);
+  const missing = EXPECTED_APPLIED.filter((name) => !applied.some((s) => s.name === name));
+  record(`${applied.length} of ${EXPECTED_APPLIED.length} expected stacks`, "coverage", { ok: missing.length === 0, out: `not applied: ${missing.join(", ")}` }, missing.length ? `missing ${missing.join(", ")}` : "all applied");
 
   // 5. The cdktf CLI path, as the README documents it.
   t = Date.now();

@@ -1,9 +1,10 @@
 import { Construct } from "constructs";
-import { MicroservicePlatform, MicroservicePlatformProps, OffloadCredentials, OffloadStore, Profile, Target } from "../lib";
+import { IMAGES, MicroservicePlatform, MicroservicePlatformProps, OffloadCredentials, OffloadStore, Profile, Target } from "../lib";
 
 /**
  * The default blueprints: one platform per place it runs, each with its broker offloading cold
- * data to the place's own store, and its default team namespace ready for services.
+ * data to the place's own store, and in its default team a small HTTP service (podinfo) granted
+ * to publish on the `public/default/hello` topic: its token, URL and CA arrive by reference.
  *
  * Cloud blueprints read the object-store keys at deploy time from sensitive stack variables
  * (`TF_VAR_offload_credential_id`, `TF_VAR_offload_credential_secret`); edge and local keep cold
@@ -46,9 +47,14 @@ export const BLUEPRINTS: Record<string, (scope: Construct) => MicroservicePlatfo
     }),
 };
 
-/** A platform with its default team namespace, ready for services. */
+/** A platform with a demo service in its default team, granted to publish on a topic. */
 function blueprint(scope: Construct, name: string, props: MicroservicePlatformProps): MicroservicePlatform {
   const platform = new MicroservicePlatform(scope, name, props);
-  void platform.defaultTeam;
+  const hello = platform.addService("hello", {
+    image: `${IMAGES.demoService.repository}:${IMAGES.demoService.tag}`,
+    port: 9898,
+    health: { readinessPath: "/readyz", livenessPath: "/healthz" },
+  });
+  platform.broker.topic("hello").grantProduce(hello);
   return platform;
 }

@@ -96,7 +96,7 @@ describe("Broker in PRODUCTION (3 zones)", () => {
     expect(v.certs.internal_issuer.enabled).toBe(true);
     expect(v["victoria-metrics-k8s-stack"].enabled).toBe(false);
     const rel = releases(stacks);
-    expect(rel.pulsar.depends_on).toEqual([expect.stringMatching(/^helm_release\.CertManager/)]);
+    expect(rel.pulsar.depends_on).toEqual([expect.stringMatching(/^helm_release\.cert-manager_Chart/)]);
     const certManager = parse(rel["cert-manager"].values[0]);
     expect(certManager.crds).toEqual({ enabled: true, keep: true });
     // the API server reaches the webhook through the namespace's default-deny
@@ -117,7 +117,7 @@ describe("Broker in PRODUCTION (3 zones)", () => {
     expect(svc.spec.port).toEqual([{ name: "mqtt", port: 1883, target_port: "1883", protocol: "TCP" }]);
     expect(svc.spec.selector).toEqual({ app: "pulsar", release: "pulsar", component: "broker" });
     expect(platform.broker.mqttEndpoint).toBe("mqtt://pulsar-protocols.shop-pulsar.svc.cluster.local:1883");
-    expect(() => platform.broker.kafkaBootstrap).toThrow('[shop/Broker] the broker does not speak kafka (received: ["mqtt"]). Add Protocol.kafka({ handlerImage: ... }) to the broker\'s protocols.');
+    expect(() => platform.broker.kafkaBootstrap).toThrow('[shop/broker] the broker does not speak kafka (received: ["mqtt"]). Add Protocol.kafka({ handlerImage: ... }) to the broker\'s protocols.');
   });
 
   test("the namespace enforces baseline (the chart sets no container security), clients reach brokers on their ports only", () => {
@@ -224,7 +224,7 @@ describe("Broker tiered storage", () => {
   test("fails if offload credentials are given as a literal, without echoing them", () => {
     const literal = { accessKeyId: "AKIAEXAMPLE", secretAccessKey: "very-secret" } as any;
     expect(() => build({ offload: OffloadStore.s3("shop-offload", { credentials: literal }) })).toThrow(
-      '[shop/Broker/OffloadStore.s3] credentials must be a reference, never a literal key (it would be written into the Terraform state and the synthesized JSON) (received: {"accessKeyId":"<redacted>","secretAccessKey":"<redacted>"}). Use OffloadCredentials.fromSecret("<existing secret>") or OffloadCredentials.workloadIdentity("<role or service account>").',
+      '[shop/broker/OffloadStore.s3] credentials must be a reference, never a literal key (it would be written into the Terraform state and the synthesized JSON) (received: {"accessKeyId":"<redacted>","secretAccessKey":"<redacted>"}). Use OffloadCredentials.fromSecret("<existing secret>") or OffloadCredentials.workloadIdentity("<role or service account>").',
     );
   });
 
@@ -240,42 +240,42 @@ describe("Broker tiered storage", () => {
 describe("Broker bad input", () => {
   test("fails if the ensemble is smaller than the write quorum", () => {
     expect(() => build({ ensembleSize: 2, writeQuorum: 3, ackQuorum: 2 })).toThrow(
-      "[shop/Broker] ensembleSize (E=2) must be >= writeQuorum (Qw=3): each entry is written to Qw of the E bookies (received: 2). Raise ensembleSize to 3 or lower writeQuorum.",
+      "[shop/broker] ensembleSize (E=2) must be >= writeQuorum (Qw=3): each entry is written to Qw of the E bookies (received: 2). Raise ensembleSize to 3 or lower writeQuorum.",
     );
   });
 
   test("fails if the ack quorum exceeds the write quorum", () => {
     expect(() => build({ ensembleSize: 3, writeQuorum: 2, ackQuorum: 3 }, Profile.DEV, Target.kind())).toThrow(
-      /\[shop\/Broker\] ackQuorum \(Qa=3\) must be <= writeQuorum \(Qw=2\)/,
+      /\[shop\/broker\] ackQuorum \(Qa=3\) must be <= writeQuorum \(Qw=2\)/,
     );
   });
 
   test("fails on an even number of Oxia servers in PRODUCTION", () => {
-    expect(() => build({ metadataReplicas: 4 })).toThrow(/\[shop\/Broker\] metadataReplicas must be odd: Oxia keeps a majority, and 4 servers survive no more failures than 3 \(received: 4\)/);
+    expect(() => build({ metadataReplicas: 4 })).toThrow(/\[shop\/broker\] metadataReplicas must be odd: Oxia keeps a majority, and 4 servers survive no more failures than 3 \(received: 4\)/);
   });
 
   test("fails with fewer than 2 bookies per zone in PRODUCTION", () => {
     expect(() => build({ bookies: 5 })).toThrow(
-      "[shop/Broker] a 3-zone broker needs at least 2 bookies per zone (6), so that after losing a zone enough bookies remain for an ensemble (received: 5). Use bookies: 6 or more.",
+      "[shop/broker] a 3-zone broker needs at least 2 bookies per zone (6), so that after losing a zone enough bookies remain for an ensemble (received: 5). Use bookies: 6 or more.",
     );
   });
 
   test("fails on Kafka without a handler image, saying what would work", () => {
     expect(() => build({ protocols: [Protocol.KAFKA] })).toThrow(
-      /\[shop\/Broker\] Kafka needs a protocol handler image: .* streamnative\/kop \(archived 2024-01\) is not maintained; its last release is 3\.1\.1\.1 \(received: "Protocol.KAFKA"\)\. Build an image holding the handler's NAR built for Pulsar 4\.0/,
+      /\[shop\/broker\] Kafka needs a protocol handler image: .* streamnative\/kop \(archived 2024-01\) is not maintained; its last release is 3\.1\.1\.1 \(received: "Protocol.KAFKA"\)\. Build an image holding the handler's NAR built for Pulsar 4\.0/,
     );
   });
 
   test("fails on Kafka's last release (built for Pulsar 3.1) against Pulsar 4.0", () => {
     expect(() => build({ protocols: [Protocol.kafka({ handlerImage: "registry.example.com/kop:3.1.1.1" })] })).toThrow(
-      '[shop/Broker] the Kafka handler 3.1.1.1 is built for Pulsar 3.1, but the broker runs Pulsar 4.0.12; a handler only loads into the Pulsar line it was built for (received: "registry.example.com/kop:3.1.1.1"). streamnative/kop (archived 2024-01) has no release for Pulsar 4.0: build the handler from source against Pulsar 4.0.12 and tag it 4.0.x.y, or drop Kafka.',
+      '[shop/broker] the Kafka handler 3.1.1.1 is built for Pulsar 3.1, but the broker runs Pulsar 4.0.12; a handler only loads into the Pulsar line it was built for (received: "registry.example.com/kop:3.1.1.1"). streamnative/kop (archived 2024-01) has no release for Pulsar 4.0: build the handler from source against Pulsar 4.0.12 and tag it 4.0.x.y, or drop Kafka.',
     );
     expect(() => build({ protocols: [Protocol.kafka({ handlerImage: "registry.example.com/kop:4.0.12.1" })] })).not.toThrow();
   });
 
   test("fails on a protocol listed twice, or an unknown option", () => {
     expect(() => build({ protocols: [MQTT, MQTT] })).toThrow(/protocol MQTT is listed twice/);
-    expect(() => build({ bookie: 6 } as any)).toThrow(/\[shop\/Broker\] unknown option "bookie"/);
+    expect(() => build({ bookie: 6 } as any)).toThrow(/\[shop\/broker\] unknown option "bookie"/);
   });
 });
 

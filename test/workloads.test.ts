@@ -40,7 +40,7 @@ describe("Team", () => {
 
   test("fails on an unknown team option", () => {
     const { platform } = shop();
-    expect(() => platform.addTeam("t1", { quotas: false } as any)).toThrow(/\[shop-apps\/Team-t1\] unknown option "quotas"/);
+    expect(() => platform.addTeam("t1", { quotas: false } as any)).toThrow(/\[shop-apps\/Teams\/t1\] unknown option "quotas"/);
   });
 });
 
@@ -98,7 +98,7 @@ describe("Microservice", () => {
   test("fails if the image has no tag or uses latest", () => {
     const { platform } = shop();
     expect(() => platform.addService("a", { image: "shop/orders" })).toThrow(
-      '[shop-apps/Service-shop-apps-a] image needs an explicit tag other than latest (or a digest), so every deploy runs what was reviewed (received: "shop/orders"). Pin a version, e.g. "shop/orders:1.4.2", or a digest "shop/orders@sha256:...".',
+      '[shop-apps/Teams/shop-apps/a] image needs an explicit tag other than latest (or a digest), so every deploy runs what was reviewed (received: "shop/orders"). Pin a version, e.g. "shop/orders:1.4.2", or a digest "shop/orders@sha256:...".',
     );
     expect(() => platform.addService("b", { image: "registry.local:5000/orders:latest" })).toThrow(/explicit tag other than latest/);
     expect(() => platform.addService("c", { image: "registry.local:5000/orders@sha256:abc" })).not.toThrow();
@@ -109,7 +109,7 @@ describe("Microservice", () => {
     expect(() => platform.addService("a", { image: "x/y:1", runAsUser: 0 })).toThrow(/runAsUser must be a non-zero UID .*received: 0/);
     expect(() => platform.addService("b", { image: "x/y:1", port: 70000 })).toThrow(/port must be a whole number from 1 to 65535 \(received: 70000\)/);
     expect(() => platform.addService("c", { image: "x/y:1", resources: { cpu: "1 core", memory: "1Gi", memoryLimit: "1Gi" } })).toThrow(/resources.cpu must be a Kubernetes quantity \(received: "1 core"\)/);
-    expect(() => platform.addService("d", { image: "x/y:1", env: { A: "1" }, secretEnv: { A: { secretName: "s", key: "k" } } })).toThrow(/env "A" is set both/);
+    expect(() => platform.addService("d", { image: "x/y:1", env: { A: "1" }, secretEnv: { A: { secretName: "s", key: "k" } } })).toThrow(/environment variable "A" is set twice/);
     expect(() => platform.addService("e", { image: "x/y:1", replica: 2 } as any)).toThrow(/unknown option "replica"/);
   });
 });

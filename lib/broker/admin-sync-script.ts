@@ -1,16 +1,22 @@
 /**
- * The reconciler the broker's sync Job and CronJob run (python3 and its standard library ship in
- * the Pulsar image). Idempotent: it creates what is missing and updates what differs, through
- * Pulsar's admin REST API, and never deletes.
+ * The reconciler the broker's sync Job runs (python3 and its standard library ship in the Pulsar
+ * image). Idempotent: it creates what is missing and updates what differs, through Pulsar's admin
+ * REST API and the Kubernetes API. It never deletes tenants, namespaces, topics or Secrets.
  *
  * 1. Racks: maps every registered bookie to the zone of the node its pod runs on (read from the
  *    Kubernetes API with the Job's own ServiceAccount), so rack-aware placement spreads each
  *    ledger's copies across zones. The chart cannot do this. Bookies keep their zone for life
  *    because their volumes are zonal.
  * 2. Tenants, namespaces (retention, offload policy) and topics declared in code.
+ * 3. Permissions: the platform owns the permissions of the namespaces and topics it declares, so a
+ *    grant removed from the code is revoked here.
+ * 4. Service credentials: for every granted service, a token for its role (HS256 with the
+ *    broker's signing key, subject = role, no expiry, as `pulsar tokens create` makes them) and,
+ *    with TLS, the broker's CA, written as a Secret in the service's namespace. The token is a
+ *    pure function of key and role, so a re-run rewrites nothing unless the key changed.
  */
 export const ADMIN_SYNC_SCRIPT = String.raw`#!/usr/bin/env python3
-import json, os, ssl, sys, time, urllib.error, urllib.parse, urllib.request
+import base64, hashlib, hmac, json, os, ssl, sys, time, urllib.error, urllib.parse, urllib.request
 
 SPEC = json.load(open(os.environ.get("SYNC_SPEC", "/etc/pulsar-sync/spec.json")))
 SA = "/var/run/secrets/kubernetes.io/serviceaccount"
@@ -42,9 +48,54 @@ def admin(method, path, body=None, accept=(200, 204)):
     return request(SPEC["adminUrl"], method, path, body, token, SPEC.get("caFile"), accept)
 
 
-def kube(path):
+def kube(path, method="GET", body=None, accept=(200, 201)):
     token = open(SA + "/token").read().strip()
-    return request("https://kubernetes.default.svc", "GET", path, None, token, SA + "/ca.crt")[1]
+    return request("https://kubernetes.default.svc", method, path, body, token, SA + "/ca.crt", accept)
+
+
+def b64url(raw):
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def mint_token(key, role):
+    header = b64url(json.dumps({"alg": "HS256"}, separators=(",", ":")).encode())
+    payload = b64url(json.dumps({"sub": role}, separators=(",", ":")).encode())
+    signature = hmac.new(key, (header + "." + payload).encode(), hashlib.sha256).digest()
+    return header + "." + payload + "." + b64url(signature)
+
+
+def sync_permissions(path, want, revoke_accept=(204,)):
+    have = admin("GET", path)[1] or {}
+    for role, actions in sorted(want.items()):
+        if sorted(have.get(role, [])) != sorted(actions):
+            admin("POST", "%s/%s" % (path, urllib.parse.quote(role, safe="")), sorted(actions))
+            log("granted %s on %s: %s" % (role, path, ",".join(actions)))
+    for role in sorted(set(have) - set(want)):
+        admin("DELETE", "%s/%s" % (path, urllib.parse.quote(role, safe="")), accept=revoke_accept)
+        log("revoked %s on %s" % (role, path))
+
+
+def sync_credentials():
+    wanted = SPEC.get("credentials", [])
+    if not wanted:
+        return
+    key = open(SPEC["signingKeyFile"], "rb").read()
+    ca = open(SPEC["caFile"], "rb").read() if SPEC.get("caFile") else None
+    for c in wanted:
+        data = {"token": base64.b64encode(mint_token(key, c["role"]).encode()).decode()}
+        if ca is not None:
+            data["ca.crt"] = base64.b64encode(ca).decode()
+        path = "/api/v1/namespaces/%s/secrets/%s" % (c["namespace"], c["secret"])
+        status, current = kube(path, accept=(200, 404))
+        body = {"apiVersion": "v1", "kind": "Secret", "type": "Opaque", "data": data,
+                "metadata": {"name": c["secret"], "namespace": c["namespace"], "labels": SPEC.get("credentialLabels", {})}}
+        if status == 404:
+            kube("/api/v1/namespaces/%s/secrets" % c["namespace"], "POST", body)
+            log("credentials of %s written to %s/%s" % (c["role"], c["namespace"], c["secret"]))
+        elif (current or {}).get("data") != data:
+            body["metadata"]["resourceVersion"] = current["metadata"]["resourceVersion"]
+            kube(path, "PUT", body)
+            log("credentials of %s updated in %s/%s" % (c["role"], c["namespace"], c["secret"]))
 
 
 def wait_for_broker(deadline):
@@ -113,6 +164,9 @@ def sync_resources():
                             admin("POST", tpath + "/partitions", want)
                 else:
                     admin("PUT", tpath, None, accept=(204, 409))
+                # Reads include namespace-level roles; revoking one of those at topic level answers 412.
+                sync_permissions(tpath + "/permissions", topic.get("permissions", {}), revoke_accept=(204, 412))
+            sync_permissions(path + "/permissions", ns.get("permissions", {}))
             log("namespace %s/%s in sync" % (t, ns["name"]))
 
 
@@ -120,6 +174,7 @@ def main():
     wait_for_broker(time.time() + int(os.environ.get("SYNC_TIMEOUT_SECONDS", "900")))
     sync_racks()
     sync_resources()
+    sync_credentials()
     log("done")
 
 

@@ -8,95 +8,109 @@ import { RoleV1 } from "@cdktf/provider-kubernetes/lib/role-v1";
 import { RoleBindingV1 } from "@cdktf/provider-kubernetes/lib/role-binding-v1";
 import { ClusterRoleV1 } from "@cdktf/provider-kubernetes/lib/cluster-role-v1";
 import { ClusterRoleBindingV1 } from "@cdktf/provider-kubernetes/lib/cluster-role-binding-v1";
+import type { SecretKeyRef } from "../core/bindings";
 import { IPlatform } from "../core/context";
 import { waitForRolloutOf } from "../core/platform-stack";
 import { IMAGES } from "../core/versions";
 import { ADMIN_SYNC_SCRIPT } from "./admin-sync-script";
-import { PULSAR_RELEASE, pulsarPodLabels } from "./pulsar-names";
+import type { ServiceCredentials } from "./broker-base";
+
+/** Bookie rack mapping: which pods are bookies, and the node label that holds their zone. */
+export interface RackMapping {
+  /** The bookies' namespace. */
+  readonly namespace: string;
+  /** Bookie count: part of the Job's revision, so scaling bookies maps the new ones. */
+  readonly bookies: number;
+  /** Label selector of the bookie pods. */
+  readonly bookieSelector: Record<string, string>;
+  /** Node label with the zone. */
+  readonly zoneLabel: string;
+}
 
 /** Props of `BrokerSync`. */
 export interface BrokerSyncProps {
   readonly platform: IPlatform;
-  /** The broker's namespace. */
+  /** Namespace the Job runs in: the admin token (and signing key, CA) Secrets are read from it. */
   readonly namespace: string;
   /** Admin REST URL. */
   readonly adminUrl: string;
-  /** Whether the admin URL is TLS (the CA then comes from the chart's CA secret). */
-  readonly tls: boolean;
-  /** Whether to map bookies to zones. */
-  readonly rackAware: boolean;
-  /** Bookie count: part of the Job's revision, so scaling bookies maps the new ones. */
-  readonly bookies: number;
-  /** Tenants, namespaces and topics, read at synth time (so later declarations count). */
+  /** The superuser token the Job authenticates with. */
+  readonly adminToken: SecretKeyRef;
+  /** CA of the admin URL's certificate (TLS); also copied into service credentials. @default - none */
+  readonly ca?: SecretKeyRef;
+  /** The broker's JWT signing key: given, the Job mints each service's token. @default - tokens are not minted */
+  readonly signingKey?: SecretKeyRef;
+  /** Map bookies to zones. @default - no rack mapping */
+  readonly racks?: RackMapping;
+  /** Tenants, namespaces, topics and permissions, read at synth time (so later declarations count). */
   readonly spec: () => Record<string, unknown>;
+  /** Service credentials to mint, read at synth time. @default - none */
+  readonly credentials?: () => ServiceCredentials[];
 }
 
 const SPEC_DIR = "/etc/pulsar-sync";
-const TOKEN_DIR = "/pulsar/tokens/admin";
-const CA_DIR = "/pulsar/certs/ca";
+const SECRETS_DIR = "/pulsar/sync";
+const NAME = "pulsar-sync";
 
 /**
  * Runs the admin sync (see admin-sync-script.ts) as a Job, again whenever the declared state or
- * the bookie count changes (the Job is replaced). A bookie keeps its zone for life (its volumes
- * are zonal), so new racks only appear when bookies are added, which changes the count. Uses the
- * chart's `admin` superuser token; reads pods and nodes with a ServiceAccount of its own.
+ * the bookie count changes (the Job is replaced): bookie racks, tenants, namespaces, topics,
+ * permissions, and the service tokens it mints into the services' namespaces.
+ *
+ * RBAC is the narrowest that works: in each namespace with granted services, a Role that may
+ * create Secrets (Kubernetes cannot narrow `create` by name) and read or update only the
+ * credentials Secrets the platform declared there; pods and nodes are read only for racks.
  */
 export class BrokerSync extends Construct {
+  private readonly props: BrokerSyncProps;
+  private readonly account: ServiceAccountV1;
+  private readonly writers = new Map<string, string[]>();
+
   constructor(scope: Construct, id: string, props: BrokerSyncProps) {
     super(scope, id);
-    const { platform, namespace } = props;
-    const name = "pulsar-sync";
-    const labels = platform.labels("broker", name);
+    this.props = props;
+    const { platform, namespace, racks } = props;
+    const labels = platform.labels("broker", NAME);
 
-    const spec = () =>
-      JSON.stringify(
-        {
-          adminUrl: props.adminUrl,
-          cluster: platform.platformName,
-          tokenFile: `${TOKEN_DIR}/TOKEN`,
-          ...(props.tls ? { caFile: `${CA_DIR}/ca.crt` } : {}),
-          ...(props.rackAware
-            ? { racks: { namespace, bookies: props.bookies, bookieSelector: Object.entries(pulsarPodLabels("bookie")).map(([k, v]) => `${k}=${v}`).join(","), zoneLabel: platform.target.zoneLabel } }
-            : {}),
-          ...props.spec(),
-        },
-        null,
-        2,
-      );
+    const spec = () => JSON.stringify(this.renderSpec(), null, 2);
     // The Job is replaced whenever the declared state changes, so it runs again.
     const revision = Lazy.stringValue({ produce: () => createHash("sha256").update(spec()).update(ADMIN_SYNC_SCRIPT).digest("hex").slice(0, 12) });
 
     const config = new ConfigMapV1(this, "Config", {
-      metadata: { name, namespace, labels },
+      metadata: { name: NAME, namespace, labels },
       data: { "spec.json": Lazy.stringValue({ produce: spec }), "sync.py": ADMIN_SYNC_SCRIPT },
     });
-    const account = new ServiceAccountV1(this, "ServiceAccount", { metadata: { name, namespace, labels }, automountServiceAccountToken: false });
-    if (props.rackAware) {
-      const role = new RoleV1(this, "Role", {
-        metadata: { name, namespace, labels },
+    this.account = new ServiceAccountV1(this, "ServiceAccount", { metadata: { name: NAME, namespace, labels }, automountServiceAccountToken: false });
+    if (racks) {
+      const role = new RoleV1(this, "PodReader", {
+        metadata: { name: NAME, namespace: racks.namespace, labels },
         rule: [{ apiGroups: [""], resources: ["pods"], verbs: ["get", "list"] }],
       });
-      new RoleBindingV1(this, "RoleBinding", {
-        metadata: { name, namespace, labels },
+      new RoleBindingV1(this, "PodReaderBinding", {
+        metadata: { name: NAME, namespace: racks.namespace, labels },
         roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
-        subject: [{ kind: "ServiceAccount", name: account.metadata.name, namespace }],
+        subject: [{ kind: "ServiceAccount", name: this.account.metadata.name, namespace }],
       });
       // Node labels hold the zone; only a cluster role can read nodes.
       const clusterRole = new ClusterRoleV1(this, "NodeReader", {
-        metadata: { name: `${platform.platformName}-${name}-nodes`, labels },
+        metadata: { name: `${platform.platformName}-${NAME}-nodes`, labels },
         rule: [{ apiGroups: [""], resources: ["nodes"], verbs: ["get"] }],
       });
       new ClusterRoleBindingV1(this, "NodeReaderBinding", {
-        metadata: { name: `${platform.platformName}-${name}-nodes`, labels },
+        metadata: { name: `${platform.platformName}-${NAME}-nodes`, labels },
         roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: clusterRole.metadata.name },
-        subject: [{ kind: "ServiceAccount", name: account.metadata.name, namespace }],
+        subject: [{ kind: "ServiceAccount", name: this.account.metadata.name, namespace }],
       });
     }
 
+    const mounted = (name: string, ref: SecretKeyRef | undefined, file: string) =>
+      ref ? { volume: { name, secret: { secretName: ref.secretName, items: [{ key: ref.key, path: file }] } }, mount: { name, mountPath: `${SECRETS_DIR}/${name}`, readOnly: true } } : undefined;
+    const files = [mounted("admin-token", props.adminToken, "token"), mounted("ca", props.ca, "ca.crt"), mounted("signing-key", props.signingKey, "key")].filter((f) => f !== undefined);
+
     const podSpec = {
-      serviceAccountName: account.metadata.name,
-      // The script calls the Kubernetes API (pods, nodes) only when mapping racks.
-      automountServiceAccountToken: props.rackAware,
+      serviceAccountName: this.account.metadata.name,
+      // The script calls the Kubernetes API only to map racks and to write service credentials.
+      automountServiceAccountToken: Lazy.anyValue({ produce: () => !!racks || this.credentialList().length > 0 }) as unknown as boolean,
       restartPolicy: "OnFailure",
       securityContext: { runAsNonRoot: true, runAsUser: "10000", runAsGroup: "10000", seccompProfile: { type: "RuntimeDefault" } },
       container: [
@@ -107,24 +121,15 @@ export class BrokerSync extends Construct {
           env: [{ name: "SYNC_SPEC", value: `${SPEC_DIR}/spec.json` }],
           resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { memory: "128Mi" } },
           securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] } },
-          volumeMount: [
-            { name: "spec", mountPath: SPEC_DIR, readOnly: true },
-            { name: "token", mountPath: TOKEN_DIR, readOnly: true },
-            ...(props.tls ? [{ name: "ca", mountPath: CA_DIR, readOnly: true }] : []),
-          ],
+          volumeMount: [{ name: "spec", mountPath: SPEC_DIR, readOnly: true }, ...files.map((f) => f.mount)],
         },
       ],
-      volume: [
-        { name: "spec", configMap: { name: config.metadata.name } },
-        // Created by the chart's JWT job: the token of the "admin" superuser.
-        { name: "token", secret: { secretName: `${PULSAR_RELEASE}-token-admin` } },
-        ...(props.tls ? [{ name: "ca", secret: { secretName: `${PULSAR_RELEASE}-ca-tls` } }] : []),
-      ],
+      volume: [{ name: "spec", configMap: { name: config.metadata.name } }, ...files.map((f) => f.volume)],
       imagePullSecrets: platform.mirror.imagePullSecrets.length > 0 ? platform.mirror.imagePullSecrets.map((s) => ({ name: s })) : undefined,
     };
 
     new JobV1(this, "Resource", {
-      metadata: { name, namespace, labels, annotations: { "platform.cdktf.io/revision": revision } },
+      metadata: { name: NAME, namespace, labels, annotations: { "platform.cdktf.io/revision": revision } },
       spec: {
         backoffLimit: 6,
         template: { metadata: { labels: { ...labels, "platform.cdktf.io/revision": revision } }, spec: podSpec },
@@ -132,6 +137,69 @@ export class BrokerSync extends Construct {
       waitForCompletion: waitForRolloutOf(this),
       timeouts: { create: "20m", update: "20m" },
     });
+  }
 
+  /**
+   * Lets the Job write a service's credentials Secret: once per namespace, a Role and a binding
+   * (the Role's names grow as more services of that namespace are granted).
+   */
+  public allowWriting(credentials: ServiceCredentials): void {
+    const names = this.writers.get(credentials.namespaceName);
+    if (names) {
+      if (!names.includes(credentials.secretName)) names.push(credentials.secretName);
+      return;
+    }
+    const secretNames = [credentials.secretName];
+    this.writers.set(credentials.namespaceName, secretNames);
+    const scope = new Construct(this, `Credentials-${credentials.namespaceName}`);
+    const labels = this.props.platform.labels("broker", NAME);
+    const role = new RoleV1(scope, "Role", {
+      metadata: { name: `${NAME}-credentials`, namespace: credentials.namespace, labels },
+      rule: [
+        { apiGroups: [""], resources: ["secrets"], verbs: ["create"] },
+        { apiGroups: [""], resources: ["secrets"], verbs: ["get", "update"], resourceNames: Lazy.listValue({ produce: () => [...secretNames].sort() }) },
+      ],
+    });
+    new RoleBindingV1(scope, "Binding", {
+      metadata: { name: `${NAME}-credentials`, namespace: credentials.namespace, labels },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
+      subject: [{ kind: "ServiceAccount", name: this.account.metadata.name, namespace: this.props.namespace }],
+    });
+  }
+
+  private credentialList(): ServiceCredentials[] {
+    return this.props.signingKey ? (this.props.credentials?.() ?? []) : [];
+  }
+
+  private renderSpec(): Record<string, unknown> {
+    const { props } = this;
+    const file = (name: string, ref: SecretKeyRef | undefined, path: string) => (ref ? { [name]: `${SECRETS_DIR}/${path}` } : {});
+    const credentials = this.credentialList();
+    return {
+      adminUrl: props.adminUrl,
+      cluster: props.platform.platformName,
+      ...file("tokenFile", props.adminToken, "admin-token/token"),
+      ...file("caFile", props.ca, "ca/ca.crt"),
+      ...file("signingKeyFile", props.signingKey, "signing-key/key"),
+      ...(props.racks
+        ? {
+            racks: {
+              namespace: props.racks.namespace,
+              bookies: props.racks.bookies,
+              bookieSelector: Object.entries(props.racks.bookieSelector).map(([k, v]) => `${k}=${v}`).join(","),
+              zoneLabel: props.racks.zoneLabel,
+            },
+          }
+        : {}),
+      ...props.spec(),
+      ...(credentials.length > 0
+        ? {
+            credentials: credentials
+              .map((c) => ({ role: c.role, namespace: c.namespaceName, secret: c.secretName }))
+              .sort((a, b) => a.role.localeCompare(b.role)),
+            credentialLabels: props.platform.labels("broker", "pulsar-credentials"),
+          }
+        : {}),
+    };
   }
 }

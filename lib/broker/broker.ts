@@ -1,23 +1,23 @@
-import { Construct } from "constructs";
 import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { PersistentVolumeClaimV1 } from "@cdktf/provider-kubernetes/lib/persistent-volume-claim-v1";
-import { TerraformVariable } from "cdktf";
+import { TerraformStack, TerraformVariable } from "cdktf";
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
+import { IComponentContext, notInstalled } from "../core/component";
 import { IPlatform, Layer } from "../core/context";
 import { BROKER_DEFAULTS, JvmResources, OFFLOAD_DELETION_LAG_MS } from "../core/defaults";
 import { check, checkKnownOptions, PlatformConfigError } from "../core/errors";
 import { HelmChart, HelmValues, toChartResources } from "../core/helm-chart";
 import { WorkloadRole } from "../core/placement";
-import { SecureNamespace } from "../core/secure-namespace";
+import { PLATFORM_LABEL, SecureNamespace } from "../core/secure-namespace";
 import { CHARTS, IMAGES } from "../core/versions";
 import { CertManager } from "../security/cert-manager";
 import { BrokerSync } from "./broker-sync";
 import { OFFLOAD_DATA_DIR, OFFLOAD_PROFILE_CONFIGMAP, OFFLOAD_SECRET, OffloadRendering, OffloadStore } from "./offload";
 import { Protocol } from "./protocol";
-import { PULSAR_RELEASE, pulsarPodLabels } from "./pulsar-names";
-import { PulsarNamespace, PulsarTenant, PulsarTopic, TopicOptions } from "./tenancy";
+import { BrokerBase, ServiceCredentials } from "./broker-base";
+import { PULSAR_RELEASE, PULSAR_SECRETS, pulsarPodLabels } from "./pulsar-names";
 
 /** Options of the broker. */
 export interface BrokerOptions {
@@ -49,224 +49,88 @@ export interface BrokerOptions {
   readonly values?: HelmValues;
 }
 
-/** Props of `Broker`. */
-export interface BrokerProps extends BrokerOptions {
-  /** The platform. */
-  readonly platform: IPlatform;
-}
-
 const OPTIONS = [
   "protocols", "offload", "offloadThresholdBytes", "offloadDeletionLagMs", "brokers", "proxies", "bookies",
   "metadataReplicas", "ensembleSize", "writeQuorum", "ackQuorum", "pulsarVersion", "values",
 ];
 
+/** Bookies, brokers, proxies, Oxia servers and quorums as configured. */
+export interface BrokerTopology {
+  readonly bookies: number;
+  readonly brokers: number;
+  readonly proxies: number;
+  readonly metadataReplicas: number;
+  readonly ensembleSize: number;
+  readonly writeQuorum: number;
+  readonly ackQuorum: number;
+}
+
+/** What the broker knows once it is installed on a platform. */
+interface Installed {
+  readonly namespace: string;
+  readonly chart: HelmChart;
+  readonly pulsarVersion: string;
+  readonly tls: boolean;
+  readonly pulsarUrl: string;
+  readonly adminUrl: string;
+  readonly protocols: ReadonlyMap<string, Protocol>;
+  readonly topology: BrokerTopology;
+  readonly sync: BrokerSync;
+}
 
 /**
  * A multi-protocol Apache Pulsar: Oxia as the metadata store (no ZooKeeper), zone-aware
  * BookKeeper, brokers and proxies spread across zones, JWT authentication and authorization,
- * TLS in profiles that require it, protocol handlers, tiered storage, and tenants, namespaces
- * and topics declared in code.
+ * TLS in profiles that require it, protocol handlers, tiered storage, and tenants, namespaces,
+ * topics and grants declared in code.
  *
- * Its parts sit in the platform's layers: namespace, policies, Services and volumes in the base
- * layer, cert-manager and the Pulsar release in the system layer, and the admin sync Job
- * (bookie racks, tenants, namespaces, topics) in the apps layer.
+ * A platform component (key "broker"); `MicroservicePlatform`'s `broker:` prop is a shortcut for
+ * it. Its parts sit in the platform's layers: namespace, policies, Services and volumes in the
+ * base layer, the Pulsar release (after cert-manager, when TLS is on) in the system layer, and
+ * the admin sync Job (bookie racks, tenants, namespaces, topics, permissions, service tokens) in
+ * the apps layer.
  */
-export class Broker extends Construct {
+export class Broker extends BrokerBase {
+  private readonly options: BrokerOptions;
+  private state?: Installed;
+
+  constructor(options: BrokerOptions = {}) {
+    super();
+    // Checked when installed, so errors name the platform's path.
+    this.options = options;
+  }
+
   /** Kubernetes namespace. */
-  public readonly namespace: string;
+  public get namespace(): string {
+    return this.installed.namespace;
+  }
   /** The Pulsar release. */
-  public readonly chart: HelmChart;
+  public get chart(): HelmChart {
+    return this.installed.chart;
+  }
   /** Pulsar version the brokers run. */
-  public readonly pulsarVersion: string;
+  public get pulsarVersion(): string {
+    return this.installed.pulsarVersion;
+  }
   /** Whether clients must use TLS. */
-  public readonly tls: boolean;
+  public get tls(): boolean {
+    return this.installed.tls;
+  }
   /** `pulsar://` (or `pulsar+ssl://`) URL of the brokers. */
-  public readonly pulsarUrl: string;
+  public get pulsarUrl(): string {
+    return this.installed.pulsarUrl;
+  }
   /** Admin REST URL of the brokers. */
-  public readonly adminUrl: string;
+  public get adminUrl(): string {
+    return this.installed.adminUrl;
+  }
   /** The protocols enabled, by name. */
-  public readonly protocols: ReadonlyMap<string, Protocol>;
+  public get protocols(): ReadonlyMap<string, Protocol> {
+    return this.installed.protocols;
+  }
   /** Bookies, brokers, proxies, Oxia servers and quorums as configured. */
-  public readonly topology: {
-    readonly bookies: number;
-    readonly brokers: number;
-    readonly proxies: number;
-    readonly metadataReplicas: number;
-    readonly ensembleSize: number;
-    readonly writeQuorum: number;
-    readonly ackQuorum: number;
-  };
-  private readonly tenants = new Map<string, PulsarTenant>();
-  private readonly host: string;
-
-  constructor(scope: Construct, id: string, props: BrokerProps) {
-    super(scope, id);
-    const { platform, ...options } = props;
-    checkKnownOptions(this, options, OPTIONS);
-    const profile = platform.profile;
-    const target = platform.target;
-    const zones = Math.max(1, target.zones.length);
-    const spread = platform.placement.spreadsZones;
-    const sizes = BROKER_DEFAULTS[profile.size];
-
-    this.pulsarVersion = props.pulsarVersion ?? IMAGES.pulsar.tag;
-    check(/^\d+\.\d+\.\d+$/.test(this.pulsarVersion), this, "pulsarVersion must be a release x.y.z", this.pulsarVersion, `Use e.g. "${IMAGES.pulsar.tag}".`);
-    this.tls = profile.requireTransportSecurity;
-    this.namespace = `${platform.platformName}-pulsar`;
-    this.host = `${PULSAR_RELEASE}-broker.${this.namespace}.svc.cluster.local`;
-    this.pulsarUrl = this.tls ? `pulsar+ssl://${this.host}:6651` : `pulsar://${this.host}:6650`;
-    this.adminUrl = this.tls ? `https://${this.host}:8443` : `http://${this.host}:8080`;
-
-    // Topology and quorums (POLICY 17, 18).
-    const bookies = props.bookies ?? (spread ? 2 * zones : 1);
-    const brokers = props.brokers ?? profile.statelessReplicas;
-    const proxies = props.proxies ?? (target.singleNode ? 0 : profile.statelessReplicas);
-    const metadataReplicas = props.metadataReplicas ?? profile.quorumSize;
-    const ensembleSize = props.ensembleSize ?? (spread ? 3 : 1);
-    const writeQuorum = props.writeQuorum ?? (spread ? 3 : 1);
-    const ackQuorum = props.ackQuorum ?? (spread ? 2 : 1);
-    this.topology = { bookies, brokers, proxies, metadataReplicas, ensembleSize, writeQuorum, ackQuorum };
-    this.checkTopology(spread, zones);
-
-    // Protocols: each needs its handler image, built for this Pulsar line.
-    const protocols = props.protocols ?? [];
-    const byName = new Map<string, Protocol>();
-    for (const protocol of protocols) {
-      check(protocol instanceof Protocol, this, "protocols must be Protocol values", protocol, "Use Protocol.kafka({...}), Protocol.mqtt({...}), Protocol.amqp({...}) or Protocol.rocketmq({...}).");
-      protocol.check(this.node.path, this.pulsarVersion);
-      check(!byName.has(protocol.name), this, `protocol ${protocol.title} is listed twice`, protocol.name, "List each protocol once.");
-      byName.set(protocol.name, protocol);
-    }
-    this.protocols = byName;
-
-    const offload = props.offload?.render(this.node.path, target, brokers);
-    if (props.offloadThresholdBytes !== undefined) {
-      check(!!props.offload, this, "offloadThresholdBytes needs an offload store", props.offloadThresholdBytes, "Pass offload: OffloadStore.s3(...) (or another store).");
-      check(Number.isInteger(props.offloadThresholdBytes) && props.offloadThresholdBytes >= -1, this, "offloadThresholdBytes must be a whole number >= -1", props.offloadThresholdBytes, "Use a byte count, 0 to offload at once, -1 never.");
-    }
-    const deletionLag = props.offloadDeletionLagMs ?? OFFLOAD_DELETION_LAG_MS;
-    check(Number.isInteger(deletionLag) && deletionLag >= 0, this, "offloadDeletionLagMs must be a whole number >= 0", deletionLag, "Use milliseconds, e.g. 14400000 (4 h).");
-
-    // Base layer: namespace, client policy, protocol Service, offload volume.
-    const base = platform.stack(Layer.BASE);
-    const ns = new SecureNamespace(base, `${id}-Namespace`, {
-      name: this.namespace,
-      platformName: platform.platformName,
-      system: true,
-      // The chart sets no container securityContext (no allowPrivilegeEscalation/capabilities), so
-      // "restricted" would reject its pods; warn/audit stay restricted.
-      enforce: "baseline",
-    });
-    const clientPorts = [...(this.tls ? [6651, 8443] : [6650, 8080]), ...[...byName.values()].map((p) => p.port)];
-    new NetworkPolicyV1(base, `${id}-ClientIngress`, {
-      metadata: { name: "pulsar-clients", namespace: ns.name, labels: platform.labels("broker", "pulsar-clients") },
-      spec: {
-        podSelector: { matchExpressions: [{ key: "component", operator: "In", values: ["broker", "proxy"] }] },
-        policyTypes: ["Ingress"],
-        ingress: [
-          {
-            from: [{ namespaceSelector: { matchLabels: { "platform.cdktf.io/platform": platform.platformName } } }],
-            ports: clientPorts.map((port) => ({ port: String(port), protocol: "TCP" })),
-          },
-        ],
-      },
-    });
-    if (byName.size > 0) {
-      // The chart cannot add Service (or container) ports; Kubernetes routes to any port the pod
-      // listens on, so this Service of our own exposes each protocol's listener.
-      new ServiceV1(base, `${id}-Protocols`, {
-        metadata: { name: "pulsar-protocols", namespace: ns.name, labels: platform.labels("broker", "pulsar-protocols") },
-        spec: {
-          type: "ClusterIP",
-          selector: pulsarPodLabels("broker"),
-          port: [...byName.values()].map((p) => ({ name: p.name, port: p.port, targetPort: String(p.port), protocol: "TCP" })),
-        },
-      });
-    }
-    // The chart has no PodDisruptionBudget template for Oxia; a drain must never take two of its servers.
-    platform.placement.disruptionBudget(base, `${id}-MetadataDisruptionBudget`, {
-      name: "pulsar-oxia-server",
-      namespace: ns.name,
-      selector: pulsarPodLabels("oxia-server"),
-      labels: platform.labels("broker", "pulsar-oxia-server"),
-      replicas: metadataReplicas,
-    });
-    const claim = props.offload?.createdClaim;
-    if (claim) {
-      new PersistentVolumeClaimV1(base, `${id}-OffloadClaim`, {
-        metadata: { name: claim.name, namespace: ns.name, labels: platform.labels("broker", claim.name) },
-        spec: { accessModes: ["ReadWriteOnce"], storageClassName: platform.storageClassName, resources: { requests: { storage: claim.size } } },
-        // WaitForFirstConsumer: the claim binds when the broker is scheduled.
-        waitUntilBound: false,
-      });
-    }
-    if (offload?.secretFromVariables) {
-      const variable = (name: string, description: string) =>
-        new TerraformVariable(base, name, { type: "string", sensitive: true, nullable: false, description }).stringValue;
-      new SecretV1(base, `${id}-OffloadSecret`, {
-        metadata: { name: OFFLOAD_SECRET, namespace: ns.name, labels: platform.labels("broker", OFFLOAD_SECRET) },
-        data: {
-          id: variable("offload_credential_id", "Object store access key id (or account name) for tiered storage."),
-          secret: variable("offload_credential_secret", "Object store secret key (or account key, or GCS JSON key) for tiered storage."),
-        },
-      });
-    }
-    if (offload?.volumes.some((v) => v.name === "offload-profile")) {
-      new ConfigMapV1(base, `${id}-OffloadProfile`, {
-        metadata: { name: OFFLOAD_PROFILE_CONFIGMAP, namespace: ns.name, labels: platform.labels("broker", OFFLOAD_PROFILE_CONFIGMAP) },
-        data: { "core-site.xml": hadoopProfile(OFFLOAD_DATA_DIR) },
-      });
-    }
-
-    // System layer: cert-manager (for TLS) and the Pulsar release.
-    const system = platform.stack(Layer.SYSTEM);
-    const certManager = this.tls ? new CertManager(this, "CertManager", { platform }) : undefined;
-    this.chart = new HelmChart(system, id, {
-      pin: CHARTS.pulsar,
-      releaseName: PULSAR_RELEASE,
-      namespace: this.namespace,
-      mirror: platform.mirror,
-      timeoutSeconds: 1800,
-      defaults: this.values(platform, spread, offload, props.offloadThresholdBytes ?? (props.offload ? sizes.offloadThresholdBytes : undefined), deletionLag),
-      imageRegistryValues: () => ({
-        images: {
-          oxia: { repository: platform.mirror.image(IMAGES.oxia.repository) },
-          kubectl: { repository: platform.mirror.image(IMAGES.pulsarKubectl.repository) },
-        },
-      }),
-      values: props.values,
-      dependsOn: certManager ? [certManager.chart.release] : undefined,
-    });
-
-    // Apps layer: the admin sync (bookie racks, tenants, namespaces, topics).
-    new BrokerSync(platform.stack(Layer.APPS), `${id}-Sync`, {
-      platform,
-      namespace: this.namespace,
-      adminUrl: this.adminUrl,
-      tls: this.tls,
-      rackAware: spread,
-      bookies: this.topology.bookies,
-      spec: () => ({ tenants: [...this.tenants.values()].map((t) => t.toSpec()) }),
-    });
-  }
-
-  /** Declares a tenant (the same name returns the same tenant). */
-  public addTenant(name: string, options: { adminRoles?: string[] } = {}): PulsarTenant {
-    const existing = this.tenants.get(name);
-    if (existing) return existing;
-    const tenant = new PulsarTenant(this, name, options.adminRoles ?? []);
-    this.tenants.set(name, tenant);
-    return tenant;
-  }
-
-  /** A topic in the `public/default` namespace, for the simple case. */
-  public topic(name: string, options: TopicOptions = {}): PulsarTopic {
-    return this.defaultNamespace.addTopic(name, options);
-  }
-
-  /** The `public/default` namespace. */
-  public get defaultNamespace(): PulsarNamespace {
-    return this.addTenant("public").addNamespace("default");
+  public get topology(): BrokerTopology {
+    return this.installed.topology;
   }
 
   /** Kafka bootstrap servers (`host:9092`). */
@@ -286,180 +150,370 @@ export class Broker extends Construct {
     return `${this.protocolHost("rocketmq")}:9876`;
   }
 
+  protected get suppliesCa(): boolean {
+    // The chart's CA is private: the sync Job copies it next to each service's token.
+    return true;
+  }
+
+  protected credentialsIssued(credentials: ServiceCredentials): void {
+    this.installed.sync.allowWriting(credentials);
+  }
+
+  protected installBroker(context: IComponentContext): void {
+    const { platform, site } = context;
+    const props = this.options;
+    check(!!props && typeof props === "object" && !Array.isArray(props), site, "the broker's options must be an object", props, "Pass e.g. broker: { offload: OffloadStore.s3(...) }, or broker: false for none.");
+    checkKnownOptions(site, props, OPTIONS);
+    const profile = platform.profile;
+    const target = platform.target;
+    const zones = Math.max(1, target.zones.length);
+    const spread = platform.placement.spreadsZones;
+    const sizes = BROKER_DEFAULTS[profile.size];
+
+    const pulsarVersion = props.pulsarVersion ?? IMAGES.pulsar.tag;
+    check(typeof pulsarVersion === "string" && /^\d+\.\d+\.\d+$/.test(pulsarVersion), site, "pulsarVersion must be a release x.y.z", pulsarVersion, `Use e.g. "${IMAGES.pulsar.tag}".`);
+    const tls = profile.requireTransportSecurity;
+    const namespace = `${platform.platformName}-pulsar`;
+    const host = `${PULSAR_RELEASE}-broker.${namespace}.svc.cluster.local`;
+    const pulsarUrl = tls ? `pulsar+ssl://${host}:6651` : `pulsar://${host}:6650`;
+    const adminUrl = tls ? `https://${host}:8443` : `http://${host}:8080`;
+
+    // Topology and quorums: see docs/invariants.md (zone loss keeps every quorum and every acknowledged entry).
+    const bookies = props.bookies ?? (spread ? 2 * zones : 1);
+    const brokers = props.brokers ?? profile.statelessReplicas;
+    const proxies = props.proxies ?? (target.singleNode ? 0 : profile.statelessReplicas);
+    const metadataReplicas = props.metadataReplicas ?? profile.quorumSize;
+    const ensembleSize = props.ensembleSize ?? (spread ? 3 : 1);
+    const writeQuorum = props.writeQuorum ?? (spread ? 3 : 1);
+    const ackQuorum = props.ackQuorum ?? (spread ? 2 : 1);
+    const topology: BrokerTopology = { bookies, brokers, proxies, metadataReplicas, ensembleSize, writeQuorum, ackQuorum };
+    checkTopology(site, topology, spread, zones);
+
+    // Protocols: each needs its handler image, built for this Pulsar line.
+    const protocols = props.protocols ?? [];
+    check(Array.isArray(protocols), site, "protocols must be a list", protocols, "Use protocols: [Protocol.mqtt({...})].");
+    const byName = new Map<string, Protocol>();
+    for (const protocol of protocols) {
+      check(protocol instanceof Protocol, site, "protocols must be Protocol values", protocol, "Use Protocol.kafka({...}), Protocol.mqtt({...}), Protocol.amqp({...}) or Protocol.rocketmq({...}).");
+      protocol.check(site, pulsarVersion);
+      check(!byName.has(protocol.name), site, `protocol ${protocol.title} is listed twice`, protocol.name, "List each protocol once.");
+      byName.set(protocol.name, protocol);
+    }
+
+    check(props.offload === undefined || props.offload instanceof OffloadStore, site, "offload must come from an OffloadStore factory", props.offload, 'Use e.g. OffloadStore.s3("bucket", { credentials: ... }).');
+    const offload = props.offload?.render(site, target, brokers);
+    if (props.offloadThresholdBytes !== undefined) {
+      check(!!props.offload, site, "offloadThresholdBytes needs an offload store", props.offloadThresholdBytes, "Pass offload: OffloadStore.s3(...) (or another store).");
+      check(Number.isInteger(props.offloadThresholdBytes) && props.offloadThresholdBytes >= -1, site, "offloadThresholdBytes must be a whole number >= -1", props.offloadThresholdBytes, "Use a byte count, 0 to offload at once, -1 never.");
+    }
+    const deletionLag = props.offloadDeletionLagMs ?? OFFLOAD_DELETION_LAG_MS;
+    check(Number.isInteger(deletionLag) && deletionLag >= 0, site, "offloadDeletionLagMs must be a whole number >= 0", deletionLag, "Use milliseconds, e.g. 14400000 (4 h).");
+
+    // Base layer: namespace, client policy, protocol Service, offload volume.
+    const base = context.scope(Layer.BASE);
+    const ns = new SecureNamespace(base, "Namespace", {
+      name: namespace,
+      platformName: platform.platformName,
+      system: true,
+      // The chart sets no container securityContext (no allowPrivilegeEscalation/capabilities), so
+      // "restricted" would reject its pods; warn/audit stay restricted.
+      enforce: "baseline",
+    });
+    const clientPorts = [...(tls ? [6651, 8443] : [6650, 8080]), ...[...byName.values()].map((p) => p.port)];
+    new NetworkPolicyV1(base, "ClientIngress", {
+      metadata: { name: "pulsar-clients", namespace: ns.name, labels: platform.labels("broker", "pulsar-clients") },
+      spec: {
+        podSelector: { matchExpressions: [{ key: "component", operator: "In", values: ["broker", "proxy"] }] },
+        policyTypes: ["Ingress"],
+        ingress: [
+          {
+            from: [{ namespaceSelector: { matchLabels: { [PLATFORM_LABEL]: platform.platformName } } }],
+            ports: clientPorts.map((port) => ({ port: String(port), protocol: "TCP" })),
+          },
+        ],
+      },
+    });
+    if (byName.size > 0) {
+      // The chart cannot add Service (or container) ports; Kubernetes routes to any port the pod
+      // listens on, so this Service of our own exposes each protocol's listener.
+      new ServiceV1(base, "Protocols", {
+        metadata: { name: "pulsar-protocols", namespace: ns.name, labels: platform.labels("broker", "pulsar-protocols") },
+        spec: {
+          type: "ClusterIP",
+          selector: pulsarPodLabels("broker"),
+          port: [...byName.values()].map((p) => ({ name: p.name, port: p.port, targetPort: String(p.port), protocol: "TCP" })),
+        },
+      });
+    }
+    // The chart has no PodDisruptionBudget template for Oxia; a drain must never take two of its servers.
+    platform.placement.disruptionBudget(base, "MetadataDisruptionBudget", {
+      name: "pulsar-oxia-server",
+      namespace: ns.name,
+      selector: pulsarPodLabels("oxia-server"),
+      labels: platform.labels("broker", "pulsar-oxia-server"),
+      replicas: metadataReplicas,
+    });
+    const claim = props.offload?.createdClaim;
+    if (claim) {
+      new PersistentVolumeClaimV1(base, "OffloadClaim", {
+        metadata: { name: claim.name, namespace: ns.name, labels: platform.labels("broker", claim.name) },
+        spec: { accessModes: ["ReadWriteOnce"], storageClassName: platform.storageClassName, resources: { requests: { storage: claim.size } } },
+        // WaitForFirstConsumer: the claim binds when the broker is scheduled.
+        waitUntilBound: false,
+      });
+    }
+    if (offload?.secretFromVariables) {
+      // Variables sit at the stack's top level so their names are exactly TF_VAR_offload_credential_*.
+      const stack = TerraformStack.of(base);
+      const variable = (name: string, description: string) =>
+        new TerraformVariable(stack, name, { type: "string", sensitive: true, nullable: false, description }).stringValue;
+      new SecretV1(base, "OffloadSecret", {
+        metadata: { name: OFFLOAD_SECRET, namespace: ns.name, labels: platform.labels("broker", OFFLOAD_SECRET) },
+        data: {
+          id: variable("offload_credential_id", "Object store access key id (or account name) for tiered storage."),
+          secret: variable("offload_credential_secret", "Object store secret key (or account key, or GCS JSON key) for tiered storage."),
+        },
+      });
+    }
+    if (offload?.volumes.some((v) => v.name === "offload-profile")) {
+      new ConfigMapV1(base, "OffloadProfile", {
+        metadata: { name: OFFLOAD_PROFILE_CONFIGMAP, namespace: ns.name, labels: platform.labels("broker", OFFLOAD_PROFILE_CONFIGMAP) },
+        data: { "core-site.xml": hadoopProfile(OFFLOAD_DATA_DIR) },
+      });
+    }
+
+    // System layer: cert-manager (shared, for TLS) and the Pulsar release.
+    const certManager = tls ? context.ensure(CertManager) : undefined;
+    const chart = new HelmChart(context.scope(Layer.SYSTEM), "Chart", {
+      pin: CHARTS.pulsar,
+      releaseName: PULSAR_RELEASE,
+      namespace,
+      mirror: platform.mirror,
+      timeoutSeconds: 1800,
+      defaults: brokerValues({
+        platform, namespace, tls, pulsarVersion, topology, spread, offload, deletionLag,
+        protocols: [...byName.values()],
+        offloadThreshold: props.offloadThresholdBytes ?? (props.offload ? sizes.offloadThresholdBytes : undefined),
+      }),
+      imageRegistryValues: () => ({
+        images: {
+          oxia: { repository: platform.mirror.image(IMAGES.oxia.repository) },
+          kubectl: { repository: platform.mirror.image(IMAGES.pulsarKubectl.repository) },
+        },
+      }),
+      values: props.values,
+      dependsOn: certManager ? [certManager.chart.release] : undefined,
+    });
+
+    // Apps layer: the admin sync (bookie racks, tenants, namespaces, topics, permissions, tokens).
+    const sync = new BrokerSync(context.scope(Layer.APPS), "Sync", {
+      platform,
+      namespace,
+      adminUrl,
+      adminToken: PULSAR_SECRETS.adminToken,
+      signingKey: PULSAR_SECRETS.signingKey,
+      ca: tls ? PULSAR_SECRETS.ca : undefined,
+      racks: spread ? { namespace, bookies, bookieSelector: pulsarPodLabels("bookie"), zoneLabel: target.zoneLabel } : undefined,
+      spec: () => this.tenancySpec(),
+      credentials: () => this.credentials,
+    });
+    this.state = { namespace, chart, pulsarVersion, tls, pulsarUrl, adminUrl, protocols: byName, topology, sync };
+  }
+
+  private get installed(): Installed {
+    if (!this.state) throw notInstalled("Broker");
+    return this.state;
+  }
+
   private protocolHost(name: string): string {
     if (!this.protocols.has(name)) {
-      throw new PlatformConfigError(this, `the broker does not speak ${name}`, [...this.protocols.keys()], `Add Protocol.${name}({ handlerImage: ... }) to the broker's protocols.`);
+      throw new PlatformConfigError(this.site, `the broker does not speak ${name}`, [...this.protocols.keys()], `Add Protocol.${name}({ handlerImage: ... }) to the broker's protocols.`);
     }
     return `pulsar-protocols.${this.namespace}.svc.cluster.local`;
   }
+}
 
-  private checkTopology(spread: boolean, zones: number): void {
-    const t = this.topology;
-    const whole = (n: number, min: number) => Number.isInteger(n) && n >= min;
-    for (const [key, value, min] of [["bookies", t.bookies, 1], ["brokers", t.brokers, 1], ["proxies", t.proxies, 0], ["metadataReplicas", t.metadataReplicas, 1], ["ensembleSize", t.ensembleSize, 1], ["writeQuorum", t.writeQuorum, 1], ["ackQuorum", t.ackQuorum, 1]] as const) {
-      check(whole(value, min), this, `${key} must be a whole number >= ${min}`, value, `Use ${min} or more.`);
-    }
-    check(t.ensembleSize >= t.writeQuorum, this, `ensembleSize (E=${t.ensembleSize}) must be >= writeQuorum (Qw=${t.writeQuorum}): each entry is written to Qw of the E bookies`, t.ensembleSize, `Raise ensembleSize to ${t.writeQuorum} or lower writeQuorum.`);
-    check(t.writeQuorum >= t.ackQuorum, this, `ackQuorum (Qa=${t.ackQuorum}) must be <= writeQuorum (Qw=${t.writeQuorum}): a write cannot be acknowledged by more bookies than it is sent to`, t.ackQuorum, `Lower ackQuorum to ${t.writeQuorum} or less (production: E=3, Qw=3, Qa=2).`);
-    check(t.bookies >= t.ensembleSize, this, `${t.bookies} bookies cannot hold an ensemble of ${t.ensembleSize}`, t.bookies, `Run at least ${t.ensembleSize} bookies.`);
-    check(t.metadataReplicas % 2 === 1, this, `metadataReplicas must be odd: Oxia keeps a majority, and ${t.metadataReplicas} servers survive no more failures than ${t.metadataReplicas - 1}`, t.metadataReplicas, `Use ${t.metadataReplicas + 1} or ${t.metadataReplicas - 1}.`);
-    if (spread) {
-      check(t.bookies >= 2 * zones, this, `a ${zones}-zone broker needs at least 2 bookies per zone (${2 * zones}), so that after losing a zone enough bookies remain for an ensemble`, t.bookies, `Use bookies: ${2 * zones} or more.`);
-      check(t.metadataReplicas >= 3, this, "Oxia needs at least 3 servers, one per zone, to survive a zone loss", t.metadataReplicas, "Use metadataReplicas: 3 (or 5).");
-      check(t.writeQuorum >= 3 && t.ackQuorum <= t.writeQuorum - 1, this, `with zone spread, a write quorum of at least 3 acknowledged by fewer than all (Qw=${t.writeQuorum}, Qa=${t.ackQuorum}) keeps writing through a zone loss`, { writeQuorum: t.writeQuorum, ackQuorum: t.ackQuorum }, "Use ensembleSize 3, writeQuorum 3, ackQuorum 2.");
-      check(t.brokers >= 3, this, "brokers must be at least 3 across zones", t.brokers, "Use brokers: 3 or more.");
-    }
+/** Quorum arithmetic of the broker's parts; see docs/invariants.md. */
+function checkTopology(site: string, t: BrokerTopology, spread: boolean, zones: number): void {
+  const whole = (n: number, min: number) => Number.isInteger(n) && n >= min;
+  for (const [key, value, min] of [["bookies", t.bookies, 1], ["brokers", t.brokers, 1], ["proxies", t.proxies, 0], ["metadataReplicas", t.metadataReplicas, 1], ["ensembleSize", t.ensembleSize, 1], ["writeQuorum", t.writeQuorum, 1], ["ackQuorum", t.ackQuorum, 1]] as const) {
+    check(whole(value, min), site, `${key} must be a whole number >= ${min}`, value, `Use ${min} or more.`);
   }
+  check(t.ensembleSize >= t.writeQuorum, site, `ensembleSize (E=${t.ensembleSize}) must be >= writeQuorum (Qw=${t.writeQuorum}): each entry is written to Qw of the E bookies`, t.ensembleSize, `Raise ensembleSize to ${t.writeQuorum} or lower writeQuorum.`);
+  check(t.writeQuorum >= t.ackQuorum, site, `ackQuorum (Qa=${t.ackQuorum}) must be <= writeQuorum (Qw=${t.writeQuorum}): a write cannot be acknowledged by more bookies than it is sent to`, t.ackQuorum, `Lower ackQuorum to ${t.writeQuorum} or less (production: E=3, Qw=3, Qa=2).`);
+  check(t.bookies >= t.ensembleSize, site, `${t.bookies} bookies cannot hold an ensemble of ${t.ensembleSize}`, t.bookies, `Run at least ${t.ensembleSize} bookies.`);
+  check(t.metadataReplicas % 2 === 1, site, `metadataReplicas must be odd: Oxia keeps a majority, and ${t.metadataReplicas} servers survive no more failures than ${t.metadataReplicas - 1}`, t.metadataReplicas, `Use ${t.metadataReplicas + 1} or ${t.metadataReplicas - 1}.`);
+  if (spread) {
+    check(t.bookies >= 2 * zones, site, `a ${zones}-zone broker needs at least 2 bookies per zone (${2 * zones}), so that after losing a zone enough bookies remain for an ensemble`, t.bookies, `Use bookies: ${2 * zones} or more.`);
+    check(t.metadataReplicas >= 3, site, "Oxia needs at least 3 servers, one per zone, to survive a zone loss", t.metadataReplicas, "Use metadataReplicas: 3 (or 5).");
+    check(t.writeQuorum >= 3 && t.ackQuorum <= t.writeQuorum - 1, site, `with zone spread, a write quorum of at least 3 acknowledged by fewer than all (Qw=${t.writeQuorum}, Qa=${t.ackQuorum}) keeps writing through a zone loss`, { writeQuorum: t.writeQuorum, ackQuorum: t.ackQuorum }, "Use ensembleSize 3, writeQuorum 3, ackQuorum 2.");
+    check(t.brokers >= 3, site, "brokers must be at least 3 across zones", t.brokers, "Use brokers: 3 or more.");
+  }
+}
 
-  private values(platform: IPlatform, spread: boolean, offload: OffloadRendering | undefined, offloadThreshold: number | undefined, deletionLag: number): HelmValues {
-    const sizes = BROKER_DEFAULTS[platform.profile.size];
-    const t = this.topology;
-    const storageClassName = platform.storageClassName;
-    const part = (component: string, role: WorkloadRole, replicas: number, resources?: JvmResources) => ({
-      replicaCount: replicas,
-      ...(resources ? { resources: toChartResources(resources) } : {}),
-      topologySpreadConstraints: platform.placement.spread(pulsarPodLabels(component), role),
-      priorityClassName: platform.priorityClassName,
-      podMonitor: { enabled: false },
-    });
-    const mem = (r: JvmResources) => `-Xms${r.heap} -Xmx${r.heap} -XX:MaxDirectMemorySize=${r.directMemory}`;
-    const protocols = [...this.protocols.values()];
+/** What the Pulsar chart's values are rendered from. */
+interface ValuesInput {
+  readonly platform: IPlatform;
+  readonly namespace: string;
+  readonly tls: boolean;
+  readonly pulsarVersion: string;
+  readonly topology: BrokerTopology;
+  readonly spread: boolean;
+  readonly protocols: Protocol[];
+  readonly offload?: OffloadRendering;
+  readonly offloadThreshold?: number;
+  readonly deletionLag: number;
+}
 
-    const brokerConfig: Record<string, string> = {
-      PULSAR_MEM: mem(sizes.broker),
-      managedLedgerDefaultEnsembleSize: String(t.ensembleSize),
-      managedLedgerDefaultWriteQuorum: String(t.writeQuorum),
-      managedLedgerDefaultAckQuorum: String(t.ackQuorum),
-      ...prefixed({
-        ...(spread
-          ? {
-              // Every write quorum spans at least two zones, and new ledgers refuse to be created otherwise (POLICY 18).
-              bookkeeperClientRackawarePolicyEnabled: "true",
-              bookkeeperClientMinNumRacksPerWriteQuorum: "2",
-              bookkeeperClientEnforceMinNumRacksPerWriteQuorum: "true",
-            }
-          : {}),
-        ...(protocols.length > 0 ? { messagingProtocols: protocols.map((p) => p.name).join(","), protocolHandlerDirectory: PROTOCOLS_DIR } : {}),
-        ...Object.assign({}, ...protocols.map((p) => p.config)),
-        ...(offload ? offload.config : {}),
-        ...(offload ? { managedLedgerOffloadDeletionLagMs: String(deletionLag) } : {}),
-        ...(offload && offloadThreshold !== undefined ? { managedLedgerOffloadThresholdInBytes: String(offloadThreshold) } : {}),
-      }),
-    };
+/** The Pulsar chart's values for this platform. */
+function brokerValues(input: ValuesInput): HelmValues {
+  const { platform, spread, offload, offloadThreshold, deletionLag, protocols } = input;
+  const sizes = BROKER_DEFAULTS[platform.profile.size];
+  const t = input.topology;
+  const storageClassName = platform.storageClassName;
+  const part = (component: string, role: WorkloadRole, replicas: number, resources?: JvmResources) => ({
+    replicaCount: replicas,
+    ...(resources ? { resources: toChartResources(resources) } : {}),
+    topologySpreadConstraints: platform.placement.spread(pulsarPodLabels(component), role),
+    priorityClassName: platform.priorityClassName,
+    podMonitor: { enabled: false },
+  });
+  const mem = (r: JvmResources) => `-Xms${r.heap} -Xmx${r.heap} -XX:MaxDirectMemorySize=${r.directMemory}`;
 
-    const brokerVolumes = [
-      ...(protocols.length > 0 ? [{ name: "protocol-handlers", emptyDir: {} }] : []),
-      ...(offload?.volumes ?? []).map((v) => ({ name: v.name, ...v.volume })),
-    ];
-    const brokerMounts = [
-      ...(protocols.length > 0 ? [{ name: "protocol-handlers", mountPath: PROTOCOLS_DIR }] : []),
-      ...(offload?.volumes ?? []).map((v) => ({ name: v.name, mountPath: v.mountPath, ...(v.readOnly ? { readOnly: true } : {}) })),
-    ];
-    const brokerEnvs = (offload?.secretEnv ?? []).map((e) => ({ name: e.name, valueFrom: { secretKeyRef: { name: e.secretName, key: e.key } } }));
-    const identity = offload?.identity && platform.target.workloadIdentity ? { [platform.target.workloadIdentity.serviceAccountAnnotation]: offload.identity } : undefined;
-
-    const hard = spread ? { anti_affinity: true, type: "requiredDuringSchedulingIgnoredDuringExecution" } : { anti_affinity: false };
-    return {
-      namespace: this.namespace,
-      namespaceCreate: false,
-      clusterName: platform.platformName,
-      components: {
-        zookeeper: false,
-        oxia: true,
-        bookkeeper: true,
-        autorecovery: t.bookies > 1,
-        broker: true,
-        proxy: t.proxies > 0,
-        toolset: false,
-        functions: false,
-        function_worker: false,
-        pulsar_manager: false,
-        dekaf: false,
-      },
-      "victoria-metrics-k8s-stack": { enabled: false },
-      affinity: { anti_affinity: !platform.target.singleNode },
-      defaultPulsarImageRepository: platform.mirror.image(IMAGES.pulsar.repository),
-      defaultPulsarImageTag: this.pulsarVersion,
-      ...(platform.mirror.imagePullSecrets.length > 0 ? { images: { imagePullSecrets: [...platform.mirror.imagePullSecrets] } } : {}),
-      auth: {
-        authentication: { enabled: true, jwt: { enabled: true, usingSecretKey: true, generateSecrets: { enabled: true } } },
-        authorization: { enabled: true },
-      },
-      ...(this.tls
+  const brokerConfig: Record<string, string> = {
+    PULSAR_MEM: mem(sizes.broker),
+    managedLedgerDefaultEnsembleSize: String(t.ensembleSize),
+    managedLedgerDefaultWriteQuorum: String(t.writeQuorum),
+    managedLedgerDefaultAckQuorum: String(t.ackQuorum),
+    ...prefixed({
+      ...(spread
         ? {
-            tls: { enabled: true, broker: { enabled: true }, proxy: { enabled: true } },
-            certs: { internal_issuer: { enabled: true, type: "selfsigning" } },
+            // Every write quorum spans at least two zones, and new ledgers refuse to be created otherwise (docs/invariants.md).
+            bookkeeperClientRackawarePolicyEnabled: "true",
+            bookkeeperClientMinNumRacksPerWriteQuorum: "2",
+            bookkeeperClientEnforceMinNumRacksPerWriteQuorum: "true",
           }
         : {}),
-      oxia: {
-        replicationFactor: t.metadataReplicas,
-        server: {
-          replicas: t.metadataReplicas,
-          cpuLimit: sizes.oxia.cpuLimit,
-          memoryLimit: sizes.oxia.memoryLimit,
-          storageSize: sizes.oxia.storage,
-          storageClassName,
-          priorityClassName: platform.priorityClassName,
-          topologySpreadConstraints: platform.placement.spread(pulsarPodLabels("oxia-server"), WorkloadRole.QUORUM),
-          affinity: { ...hard, anti_affinity_topology_key: "kubernetes.io/hostname" },
-          podMonitor: { enabled: false },
-        },
-        coordinator: { podMonitor: { enabled: false } },
-      },
-      bookkeeper: {
-        ...part("bookie", WorkloadRole.QUORUM, t.bookies, sizes.bookie),
+      ...(protocols.length > 0 ? { messagingProtocols: protocols.map((p) => p.name).join(","), protocolHandlerDirectory: PROTOCOLS_DIR } : {}),
+      ...Object.assign({}, ...protocols.map((p) => p.config)),
+      ...(offload ? offload.config : {}),
+      ...(offload ? { managedLedgerOffloadDeletionLagMs: String(deletionLag) } : {}),
+      ...(offload && offloadThreshold !== undefined ? { managedLedgerOffloadThresholdInBytes: String(offloadThreshold) } : {}),
+    }),
+  };
+
+  const brokerVolumes = [
+    ...(protocols.length > 0 ? [{ name: "protocol-handlers", emptyDir: {} }] : []),
+    ...(offload?.volumes ?? []).map((v) => ({ name: v.name, ...v.volume })),
+  ];
+  const brokerMounts = [
+    ...(protocols.length > 0 ? [{ name: "protocol-handlers", mountPath: PROTOCOLS_DIR }] : []),
+    ...(offload?.volumes ?? []).map((v) => ({ name: v.name, mountPath: v.mountPath, ...(v.readOnly ? { readOnly: true } : {}) })),
+  ];
+  const brokerEnvs = (offload?.secretEnv ?? []).map((e) => ({ name: e.name, valueFrom: { secretKeyRef: { name: e.secretName, key: e.key } } }));
+  const identity = offload?.identity && platform.target.workloadIdentity ? { [platform.target.workloadIdentity.serviceAccountAnnotation]: offload.identity } : undefined;
+
+  const hard = spread ? { anti_affinity: true, type: "requiredDuringSchedulingIgnoredDuringExecution" } : { anti_affinity: false };
+  return {
+    namespace: input.namespace,
+    namespaceCreate: false,
+    clusterName: platform.platformName,
+    components: {
+      zookeeper: false,
+      oxia: true,
+      bookkeeper: true,
+      autorecovery: t.bookies > 1,
+      broker: true,
+      proxy: t.proxies > 0,
+      toolset: false,
+      functions: false,
+      function_worker: false,
+      pulsar_manager: false,
+      dekaf: false,
+    },
+    "victoria-metrics-k8s-stack": { enabled: false },
+    affinity: { anti_affinity: !platform.target.singleNode },
+    defaultPulsarImageRepository: platform.mirror.image(IMAGES.pulsar.repository),
+    defaultPulsarImageTag: input.pulsarVersion,
+    ...(platform.mirror.imagePullSecrets.length > 0 ? { images: { imagePullSecrets: [...platform.mirror.imagePullSecrets] } } : {}),
+    auth: {
+      authentication: { enabled: true, jwt: { enabled: true, usingSecretKey: true, generateSecrets: { enabled: true } } },
+      authorization: { enabled: true },
+    },
+    ...(input.tls
+      ? {
+          tls: { enabled: true, broker: { enabled: true }, proxy: { enabled: true } },
+          certs: { internal_issuer: { enabled: true, type: "selfsigning" } },
+        }
+      : {}),
+    oxia: {
+      replicationFactor: t.metadataReplicas,
+      server: {
+        replicas: t.metadataReplicas,
+        cpuLimit: sizes.oxia.cpuLimit,
+        memoryLimit: sizes.oxia.memoryLimit,
+        storageSize: sizes.oxia.storage,
+        storageClassName,
+        priorityClassName: platform.priorityClassName,
+        topologySpreadConstraints: platform.placement.spread(pulsarPodLabels("oxia-server"), WorkloadRole.QUORUM),
         affinity: { ...hard, anti_affinity_topology_key: "kubernetes.io/hostname" },
-        pdb: { usePolicy: t.bookies > 1, maxUnavailable: 1 },
-        configData: { PULSAR_MEM: mem(sizes.bookie) },
-        volumes: {
-          journal: { size: sizes.bookie.journal, storageClassName },
-          ledgers: { size: sizes.bookie.ledgers, storageClassName },
-        },
+        podMonitor: { enabled: false },
       },
-      autorecovery: {
-        ...part("recovery", WorkloadRole.STATELESS, 1, sizes.autorecovery),
-        configData: {
-          BOOKIE_MEM: mem(sizes.autorecovery),
-          ...prefixed(
-            spread
-              ? {
-                  // Re-replication must keep the same zone spread as the brokers' writes.
-                  ensemblePlacementPolicy: "org.apache.bookkeeper.client.RackawareEnsemblePlacementPolicy",
-                  reppDnsResolverClass: "org.apache.pulsar.bookie.rackawareness.BookieRackAffinityMapping",
-                  minNumRacksPerWriteQuorum: "2",
-                  enforceMinNumRacksPerWriteQuorum: "true",
-                }
-              : {},
-          ),
-        },
+      coordinator: { podMonitor: { enabled: false } },
+    },
+    bookkeeper: {
+      ...part("bookie", WorkloadRole.QUORUM, t.bookies, sizes.bookie),
+      affinity: { ...hard, anti_affinity_topology_key: "kubernetes.io/hostname" },
+      pdb: { usePolicy: t.bookies > 1, maxUnavailable: 1 },
+      configData: { PULSAR_MEM: mem(sizes.bookie) },
+      volumes: {
+        journal: { size: sizes.bookie.journal, storageClassName },
+        ledgers: { size: sizes.bookie.ledgers, storageClassName },
       },
-      broker: {
-        ...part("broker", WorkloadRole.STATELESS, t.brokers, sizes.broker),
-        pdb: { usePolicy: t.brokers > 1, maxUnavailable: 1 },
-        configData: brokerConfig,
-        ...(protocols.length > 0
-          ? {
-              initContainers: protocols.map((p) => ({
-                name: `handler-${p.name}`,
-                image: platform.mirror.image(p.handlerImage!),
-                command: ["sh", "-c", `cp ${p.narDirectory}/*.nar ${PROTOCOLS_DIR}/`],
-                volumeMounts: [{ name: "protocol-handlers", mountPath: PROTOCOLS_DIR }],
-                resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "64Mi" } },
-                securityContext: { runAsNonRoot: true, runAsUser: 10000, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
-              })),
-            }
-          : {}),
-        ...(brokerVolumes.length > 0 ? { extraVolumes: brokerVolumes, extraVolumeMounts: brokerMounts } : {}),
-        ...(brokerEnvs.length > 0 ? { extraEnvs: brokerEnvs } : {}),
-        ...(identity ? { service_account: { annotations: identity } } : {}),
+    },
+    autorecovery: {
+      ...part("recovery", WorkloadRole.STATELESS, 1, sizes.autorecovery),
+      configData: {
+        BOOKIE_MEM: mem(sizes.autorecovery),
+        ...prefixed(
+          spread
+            ? {
+                // Re-replication must keep the same zone spread as the brokers' writes.
+                ensemblePlacementPolicy: "org.apache.bookkeeper.client.RackawareEnsemblePlacementPolicy",
+                reppDnsResolverClass: "org.apache.pulsar.bookie.rackawareness.BookieRackAffinityMapping",
+                minNumRacksPerWriteQuorum: "2",
+                enforceMinNumRacksPerWriteQuorum: "true",
+              }
+            : {},
+        ),
       },
-      proxy: {
-        ...part("proxy", WorkloadRole.STATELESS, t.proxies, sizes.proxy),
-        pdb: { usePolicy: t.proxies > 1, maxUnavailable: 1 },
-        configData: { PULSAR_MEM: mem(sizes.proxy) },
-      },
-    };
-  }
+    },
+    broker: {
+      ...part("broker", WorkloadRole.STATELESS, t.brokers, sizes.broker),
+      pdb: { usePolicy: t.brokers > 1, maxUnavailable: 1 },
+      configData: brokerConfig,
+      ...(protocols.length > 0
+        ? {
+            initContainers: protocols.map((p) => ({
+              name: `handler-${p.name}`,
+              image: platform.mirror.image(p.handlerImage!),
+              command: ["sh", "-c", `cp ${p.narDirectory}/*.nar ${PROTOCOLS_DIR}/`],
+              volumeMounts: [{ name: "protocol-handlers", mountPath: PROTOCOLS_DIR }],
+              resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "64Mi" } },
+              securityContext: { runAsNonRoot: true, runAsUser: 10000, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+            })),
+          }
+        : {}),
+      ...(brokerVolumes.length > 0 ? { extraVolumes: brokerVolumes, extraVolumeMounts: brokerMounts } : {}),
+      ...(brokerEnvs.length > 0 ? { extraEnvs: brokerEnvs } : {}),
+      ...(identity ? { service_account: { annotations: identity } } : {}),
+    },
+    proxy: {
+      ...part("proxy", WorkloadRole.STATELESS, t.proxies, sizes.proxy),
+      pdb: { usePolicy: t.proxies > 1, maxUnavailable: 1 },
+      configData: { PULSAR_MEM: mem(sizes.proxy) },
+    },
+  };
 }
 
 /** Where protocol handler NARs are copied in the broker (its `protocolHandlerDirectory`). */

@@ -1,4 +1,5 @@
-import { check, ErrorSite } from "../core/errors";
+import type { IServiceBinding } from "../core/bindings";
+import { check, checkKnownOptions, ErrorSite } from "../core/errors";
 
 /** Retention of acknowledged messages in a namespace. */
 export interface RetentionPolicy {
@@ -24,16 +25,59 @@ export interface TopicOptions {
   readonly partitions?: number;
 }
 
+/** Options of a tenant. */
+export interface TenantOptions {
+  /** Roles that administer the tenant. @default [] */
+  readonly adminRoles?: string[];
+}
+
+/** What a client may do on a namespace or topic (Pulsar's AuthAction names). */
+export enum PulsarAction {
+  PRODUCE = "produce",
+  CONSUME = "consume",
+}
+
+/** Who owns tenants: the broker that applies them and hands out access. */
+export interface ITenancyOwner {
+  /** Where errors about tenants, namespaces and topics point. */
+  readonly site: string;
+  /** Gives `service` the actions on `resource`: a permission for its role and a token by reference. */
+  grantAccess(resource: PulsarNamespace | PulsarTopic, service: IServiceBinding, actions: readonly PulsarAction[]): void;
+}
+
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
+const NAMESPACE_OPTIONS = ["retention", "offloadThresholdBytes", "offloadDeletionLagMs"];
 
 function checkName(site: ErrorSite, what: string, name: string): void {
   check(typeof name === "string" && NAME.test(name), site, `the ${what} name may hold letters, digits, '_', '.' and '-' (at most 63)`, name, "Use e.g. \"orders\".");
+}
+
+/** Roles and their actions on one namespace or topic, as the platform declares them. */
+export class RolePermissions {
+  private readonly byRole = new Map<string, Set<PulsarAction>>();
+
+  public allow(role: string, actions: readonly PulsarAction[]): void {
+    const set = this.byRole.get(role) ?? new Set<PulsarAction>();
+    for (const action of actions) set.add(action);
+    this.byRole.set(role, set);
+  }
+
+  public actionsOf(role: string): PulsarAction[] {
+    return [...(this.byRole.get(role) ?? [])].sort();
+  }
+
+  public toSpec(): Record<string, string[]> | undefined {
+    if (this.byRole.size === 0) return undefined;
+    return Object.fromEntries([...this.byRole.keys()].sort().map((role) => [role, this.actionsOf(role)]));
+  }
 }
 
 /** A persistent topic, by its full name. */
 export class PulsarTopic {
   /** `persistent://<tenant>/<namespace>/<topic>`. */
   public readonly fullName: string;
+  /** Roles granted on this resource itself, and their actions. */
+  public readonly permissions = new RolePermissions();
 
   constructor(
     /** The namespace. */
@@ -45,14 +89,32 @@ export class PulsarTopic {
   ) {
     this.fullName = `persistent://${namespace.tenant.name}/${namespace.name}/${name}`;
   }
+
+  /** Lets `service` publish to this topic: a permission for its role, its token and the broker URL in its environment. */
+  public grantProduce(service: IServiceBinding): void {
+    this.namespace.tenant.owner.grantAccess(this, service, [PulsarAction.PRODUCE]);
+  }
+
+  /** Lets `service` subscribe to this topic. */
+  public grantConsume(service: IServiceBinding): void {
+    this.namespace.tenant.owner.grantAccess(this, service, [PulsarAction.CONSUME]);
+  }
+
+  /** The actions a role has on this topic itself (namespace grants not included). */
+  public actionsOf(role: string): PulsarAction[] {
+    return this.permissions.actionsOf(role);
+  }
 }
 
-/** A namespace of a tenant, with its policies and topics. */
+/** A namespace of a tenant, with its policies, topics and grants. */
 export class PulsarNamespace {
+  /** `<tenant>/<namespace>`. */
+  public readonly fullName: string;
+  /** Roles granted on this resource itself, and their actions. */
+  public readonly permissions = new RolePermissions();
   private readonly topics = new Map<string, PulsarTopic>();
 
   constructor(
-    private readonly site: ErrorSite,
     /** The tenant. */
     public readonly tenant: PulsarTenant,
     /** Name. */
@@ -60,7 +122,9 @@ export class PulsarNamespace {
     /** Policies. */
     public readonly options: PulsarNamespaceOptions,
   ) {
+    const site = tenant.owner.site;
     checkName(site, "namespace", name);
+    checkKnownOptions(site, options, NAMESPACE_OPTIONS);
     const r = options.retention;
     if (r) {
       check(Number.isInteger(r.minutes) && r.minutes >= -1 && Number.isInteger(r.sizeMb) && r.sizeMb >= -1, site, "retention minutes and sizeMb must be whole numbers >= -1", r, "Use e.g. { minutes: 10080, sizeMb: 10240 } (7 days, 10 GiB), -1 for no limit.");
@@ -68,16 +132,22 @@ export class PulsarNamespace {
     if (options.offloadThresholdBytes !== undefined) {
       check(Number.isInteger(options.offloadThresholdBytes) && options.offloadThresholdBytes >= -1, site, "offloadThresholdBytes must be a whole number >= -1", options.offloadThresholdBytes, "Use a byte count, 0 to offload at once, or -1 never to offload.");
     }
+    if (options.offloadDeletionLagMs !== undefined) {
+      check(Number.isInteger(options.offloadDeletionLagMs) && options.offloadDeletionLagMs >= 0, site, "offloadDeletionLagMs must be a whole number >= 0", options.offloadDeletionLagMs, "Use milliseconds, e.g. 14400000 (4 h).");
+    }
+    this.fullName = `${tenant.name}/${name}`;
   }
 
   /** Declares a topic (idempotent: the same name returns the same topic). */
   public addTopic(name: string, options: TopicOptions = {}): PulsarTopic {
-    checkName(this.site, "topic", name);
+    const site = this.tenant.owner.site;
+    checkName(site, "topic", name);
+    checkKnownOptions(site, options, ["partitions"]);
     const partitions = options.partitions ?? 0;
-    check(Number.isInteger(partitions) && partitions >= 0 && partitions <= 1000, this.site, "partitions must be a whole number from 0 to 1000", partitions, "Use 0 for a plain topic or the partition count.");
+    check(Number.isInteger(partitions) && partitions >= 0 && partitions <= 1000, site, "partitions must be a whole number from 0 to 1000", partitions, "Use 0 for a plain topic or the partition count.");
     const existing = this.topics.get(name);
     if (existing) {
-      check(existing.partitions === partitions, this.site, `topic "${name}" is declared twice with different partitions`, partitions, `Declare it once (it has ${existing.partitions}).`);
+      check(existing.partitions === partitions, site, `topic "${name}" is declared twice with different partitions`, partitions, `Declare it once (it has ${existing.partitions}).`);
       return existing;
     }
     const topic = new PulsarTopic(this, name, partitions);
@@ -85,15 +155,35 @@ export class PulsarNamespace {
     return topic;
   }
 
+  /** Lets `service` publish to every topic of this namespace. */
+  public grantProduce(service: IServiceBinding): void {
+    this.tenant.owner.grantAccess(this, service, [PulsarAction.PRODUCE]);
+  }
+
+  /** Lets `service` subscribe to every topic of this namespace. */
+  public grantConsume(service: IServiceBinding): void {
+    this.tenant.owner.grantAccess(this, service, [PulsarAction.CONSUME]);
+  }
+
+  /** The actions a role has on the whole namespace. */
+  public actionsOf(role: string): PulsarAction[] {
+    return this.permissions.actionsOf(role);
+  }
+
   /** The namespace as the sync job reads it. */
   public toSpec(): Record<string, unknown> {
     const o = this.options;
+    const permissions = this.permissions.toSpec();
     return {
       name: this.name,
       ...(o.retention ? { retention: { retentionTimeInMinutes: o.retention.minutes, retentionSizeInMB: o.retention.sizeMb } } : {}),
       ...(o.offloadThresholdBytes !== undefined ? { offloadThresholdBytes: o.offloadThresholdBytes } : {}),
       ...(o.offloadDeletionLagMs !== undefined ? { offloadDeletionLagMs: o.offloadDeletionLagMs } : {}),
-      topics: [...this.topics.values()].map((t) => ({ name: t.name, partitions: t.partitions })),
+      ...(permissions ? { permissions } : {}),
+      topics: [...this.topics.values()].map((t) => {
+        const topicPermissions = t.permissions.toSpec();
+        return { name: t.name, partitions: t.partitions, ...(topicPermissions ? { permissions: topicPermissions } : {}) };
+      }),
     };
   }
 }
@@ -103,20 +193,31 @@ export class PulsarTenant {
   private readonly namespaces = new Map<string, PulsarNamespace>();
 
   constructor(
-    private readonly site: ErrorSite,
+    /** The broker the tenant belongs to. */
+    public readonly owner: ITenancyOwner,
     /** Name. */
     public readonly name: string,
     /** Roles that administer the tenant. */
     public readonly adminRoles: string[],
   ) {
-    checkName(site, "tenant", name);
+    checkName(owner.site, "tenant", name);
+    check(Array.isArray(adminRoles) && adminRoles.every((r) => typeof r === "string" && r.length > 0), owner.site, `adminRoles of tenant "${name}" must be a list of role names`, adminRoles, 'Use e.g. adminRoles: ["shop-admin"].');
   }
 
-  /** Declares a namespace (the same name returns the same namespace). */
+  /** Declares a namespace (the same name returns the same namespace; different options are an error). */
   public addNamespace(name: string, options: PulsarNamespaceOptions = {}): PulsarNamespace {
     const existing = this.namespaces.get(name);
-    if (existing) return existing;
-    const ns = new PulsarNamespace(this.site, this, name, options);
+    if (existing) {
+      check(
+        JSON.stringify(existing.options) === JSON.stringify(options ?? {}) || Object.keys(options ?? {}).length === 0,
+        this.owner.site,
+        `namespace "${this.name}/${name}" is declared twice with different options`,
+        options,
+        `Declare its options once (they are ${JSON.stringify(existing.options)}).`,
+      );
+      return existing;
+    }
+    const ns = new PulsarNamespace(this, name, options ?? {});
     this.namespaces.set(name, ns);
     return ns;
   }

@@ -1,3 +1,5 @@
+import type { IPlatformComponent, ComponentType } from "./component";
+import type { IServiceBinding, ITeam } from "./bindings";
 import { Mirror } from "./mirror";
 import { Placement } from "./placement";
 import { PlatformStack } from "./platform-stack";
@@ -34,8 +36,16 @@ export interface IPlatform {
   readonly storageClassName: string;
   /** PriorityClass of the platform's control planes and quorum members. */
   readonly priorityClassName: string;
+  /** The teams added so far. */
+  readonly teams: readonly ITeam[];
+  /** The services added so far. */
+  readonly services: readonly IServiceBinding[];
   /** The stack of a layer, created on first use. */
   stack(layer: Layer): PlatformStack;
   /** Labels every object of this platform carries, for `component`. */
   labels(component: string, name: string): Record<string, string>;
+  /** The installed component of this type; an error naming the platform if there is none. */
+  component<T extends IPlatformComponent>(type: ComponentType<T>): T;
+  /** The installed component of this type, if any. */
+  tryComponent<T extends IPlatformComponent>(type: ComponentType<T>): T | undefined;
 }

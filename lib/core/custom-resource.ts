@@ -65,6 +65,22 @@ export function crdOrderingProblems(resource: CustomResource): string[] {
   return problems;
 }
 
+/**
+ * Charts by the CRD groups they install, indexed once per app: validations run after every
+ * construct exists, so one walk of the tree serves every custom resource (there may be one per
+ * service).
+ */
+const chartIndex = new WeakMap<IConstruct, Map<string, HelmChart[]>>();
+
 function chartsInstalling(root: IConstruct, group: string): HelmChart[] {
-  return root.node.findAll().filter((c): c is HelmChart => c instanceof HelmChart && c.crdGroups.includes(group));
+  let index = chartIndex.get(root);
+  if (!index) {
+    index = new Map();
+    for (const c of root.node.findAll()) {
+      if (!(c instanceof HelmChart)) continue;
+      for (const g of c.crdGroups) index.set(g, [...(index.get(g) ?? []), c]);
+    }
+    chartIndex.set(root, index);
+  }
+  return index.get(group) ?? [];
 }

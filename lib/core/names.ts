@@ -1,3 +1,4 @@
+import { Token } from "cdktf";
 import { check, ErrorSite } from "./errors";
 
 /** The value of `app.kubernetes.io/managed-by` on everything the platform creates. */
@@ -11,9 +12,11 @@ const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /**
  * Checks a name that becomes a Kubernetes object name, namespace or label value (RFC 1123 label:
  * lowercase alphanumerics and '-', starting and ending alphanumeric, at most `maxLength`).
- * Names that are later suffixed (`<name>-base`) pass a smaller `maxLength`.
+ * Names that are later suffixed (`<name>-base`) pass a smaller `maxLength`. A token (a value known
+ * only at apply time, e.g. another resource's name) is accepted: the API server checks it then.
  */
 export function checkDnsLabel(site: ErrorSite, what: string, value: string, maxLength = 63): void {
+  if (typeof value === "string" && Token.isUnresolved(value)) return;
   check(
     typeof value === "string" && value.length > 0 && value.length <= maxLength && DNS1123_LABEL.test(value),
     site,
@@ -50,4 +53,16 @@ export function standardLabels(opts: { name: string; instance: string; component
 /** The subset of labels that selects a workload's pods: stable across upgrades (no version). */
 export function selectorLabels(opts: { name: string; instance: string }): Record<string, string> {
   return { "app.kubernetes.io/name": opts.name, "app.kubernetes.io/instance": opts.instance };
+}
+
+/** Checks a name that also names constructs and stacks: a DNS label known at synth time (no token). */
+export function checkConstructName(site: ErrorSite, what: string, value: string, maxLength = 63): void {
+  check(
+    !(typeof value === "string" && Token.isUnresolved(value)),
+    site,
+    `${what} must be known at synth time: it names constructs and stacks`,
+    value,
+    "Use a literal name; tokens are only accepted where the value reaches a resource's attributes.",
+  );
+  checkDnsLabel(site, what, value, maxLength);
 }

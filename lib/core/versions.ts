@@ -58,4 +58,6 @@ export const IMAGES = {
   certManagerCainjector: { repository: "quay.io/jetstack/cert-manager-cainjector", tag: CHARTS.certManager.appVersion },
   certManagerAcmesolver: { repository: "quay.io/jetstack/cert-manager-acmesolver", tag: CHARTS.certManager.appVersion },
   certManagerStartupapicheck: { repository: "quay.io/jetstack/cert-manager-startupapicheck", tag: CHARTS.certManager.appVersion },
+  /** podinfo: the small HTTP service the default blueprints run to show a service's wiring (listens on 9898, /readyz, /healthz). */
+  demoService: { repository: "ghcr.io/stefanprodan/podinfo", tag: "6.7.1" },
 } as const satisfies Record<string, ImagePin>;

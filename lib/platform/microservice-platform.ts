@@ -1,11 +1,13 @@
 import { Construct } from "constructs";
 import { StorageClassV1 } from "@cdktf/provider-kubernetes/lib/storage-class-v1";
 import { PriorityClassV1 } from "@cdktf/provider-kubernetes/lib/priority-class-v1";
+import { IServiceBinding, ITeam } from "../core/bindings";
+import { ComponentSet, ComponentType, IPlatformComponent } from "../core/component";
 import { IPlatform, Layer, LAYER_ORDER } from "../core/context";
 import { PLATFORM_PRIORITY } from "../core/defaults";
 import { check, checkKnownOptions, PlatformConfigError } from "../core/errors";
 import { Mirror } from "../core/mirror";
-import { checkDnsLabel, standardLabels } from "../core/names";
+import { checkConstructName, standardLabels } from "../core/names";
 import { Placement } from "../core/placement";
 import { PlatformStack } from "../core/platform-stack";
 import { Profile } from "../core/profile";
@@ -13,6 +15,7 @@ import { Target } from "../core/target";
 import { Microservice, MicroserviceOptions } from "../workloads/microservice";
 import { Team, TeamOptions } from "../workloads/team";
 import { Broker, BrokerOptions } from "../broker/broker";
+import { IBroker, isBroker } from "../broker/broker-base";
 
 /** Props of `MicroservicePlatform`. */
 export interface MicroservicePlatformProps {
@@ -22,17 +25,23 @@ export interface MicroservicePlatformProps {
   readonly profile?: Profile;
   /** Mirror for every chart and image (air-gapped and edge sites). @default Mirror.NONE */
   readonly mirror?: Mirror;
-  /** The message broker (Apache Pulsar), or `false` for none. @default - a broker with the profile's defaults and no tiered storage */
+  /**
+   * Shortcut for the platform's own Apache Pulsar: its options, or `false` for none. Leave it
+   * unset when `components` already holds a broker (e.g. `ExternalBroker`).
+   * @default - a broker with the profile's defaults and no tiered storage
+   */
   readonly broker?: BrokerOptions | false;
+  /** Components to install, in any order: each is installed after those it requires. @default [] */
+  readonly components?: IPlatformComponent[];
 }
 
 /** Options of `addService()`. */
 export interface AddServiceOptions extends MicroserviceOptions {
   /** Team whose namespace the service runs in. @default - the platform's default team, "<platform>-apps" */
-  readonly team?: Team;
+  readonly team?: ITeam;
 }
 
-const PROPS = ["target", "profile", "mirror", "broker"];
+const PROPS = ["target", "profile", "mirror", "broker", "components"];
 /** Longest platform name: it prefixes stack names and cluster-scoped objects ("<name>-platform-critical"). */
 const MAX_NAME = 40;
 
@@ -41,6 +50,9 @@ const MAX_NAME = 40;
  * `<name>-base` (namespaces, storage, priorities), `<name>-system` (component releases and their
  * CRDs) and `<name>-apps` (custom resources, teams, services). A stack exists once something is
  * put in it and depends on every lower one, so `cdktf deploy '*'` applies them in order.
+ *
+ * What the platform runs comes from components (`IPlatformComponent`): each gets its own scope
+ * in every layer it uses (`<name>-<layer>/<key>`), and sees every team and service.
  */
 export class MicroservicePlatform extends Construct implements IPlatform {
   public readonly platformName: string;
@@ -50,25 +62,31 @@ export class MicroservicePlatform extends Construct implements IPlatform {
   public readonly placement: Placement;
   public readonly storageClassName: string;
   public readonly priorityClassName: string;
-  private readonly stacks = new Map<Layer, PlatformStack>();
-  private readonly brokerConstruct?: Broker;
-  private readonly teams = new Map<string, Team>();
+  private readonly layerStacks = new Map<Layer, PlatformStack>();
+  private readonly stackCallbacks: ((stack: PlatformStack, layer: Layer) => void)[] = [];
+  private readonly teamsByName = new Map<string, Team>();
+  private readonly serviceList: Microservice[] = [];
+  private readonly componentSet: ComponentSet;
 
   constructor(scope: Construct, id: string, props: MicroservicePlatformProps) {
     super(scope, id);
-    check(!!props && !!props.target, this, "a target is required", props?.target, "Pass target: Target.eks({...}), Target.k3s(), Target.kind() or another Target factory.");
+    check(!!props && typeof props === "object" && !!props.target, this, "a target is required", props?.target, "Pass target: Target.eks({...}), Target.k3s(), Target.kind() or another Target factory.");
     checkKnownOptions(this, props, PROPS);
-    checkDnsLabel(this, "the platform name", id, MAX_NAME);
+    checkConstructName(this, "the platform name", id, MAX_NAME);
+    check(props.target instanceof Target, this, "target must come from a Target factory", props.target, "Use Target.eks({...}), Target.k3s(), Target.custom({...}) or another factory.");
     this.platformName = id;
     this.target = props.target;
     this.profile = props.profile ?? Profile.PRODUCTION;
     this.mirror = props.mirror ?? Mirror.NONE;
+    check(this.profile instanceof Profile, this, "profile must be a Profile", props.profile, "Use Profile.PRODUCTION, Profile.DEV, Profile.EDGE or Profile.X.with({...}).");
+    check(this.mirror instanceof Mirror, this, "mirror must come from Mirror.of()", props.mirror, "Use Mirror.of({ chartRepository, imageRegistry }).");
     this.profile.validate(this);
     this.target.validate(this, this.profile.minZones);
     this.mirror.validate(this);
     this.placement = new Placement(this.target, this.profile);
     this.storageClassName = `${id}-zonal`;
     this.priorityClassName = `${id}-${PLATFORM_PRIORITY.name}`;
+    this.componentSet = new ComponentSet(this);
 
     const base = this.stack(Layer.BASE);
     new StorageClassV1(base, "ZonalStorage", {
@@ -87,21 +105,76 @@ export class MicroservicePlatform extends Construct implements IPlatform {
       description: `Control planes and quorum members of platform ${id}: scheduled before ordinary workloads.`,
     });
 
-    if (props.broker !== false) this.brokerConstruct = new Broker(this, "Broker", { ...(props.broker ?? {}), platform: this });
-  }
-
-  /** The message broker. */
-  public get broker(): Broker {
-    if (!this.brokerConstruct) {
-      throw new PlatformConfigError(this, "this platform has no broker", "broker: false", "Remove `broker: false` from the platform's props to get one.");
+    const components = props.components ?? [];
+    check(Array.isArray(components), this, "components must be a list of components", components, "Pass e.g. components: [new CertManager()].");
+    const brokerGiven = components.some((c) => c?.key === "broker");
+    if (brokerGiven && props.broker) {
+      throw new PlatformConfigError(this, "a broker is given both as the broker shortcut and in components", "broker", "Keep one: the broker's options, or the broker component.");
     }
-    return this.brokerConstruct;
+    const shortcut = props.broker === false || brokerGiven ? [] : [new Broker(props.broker ?? {})];
+    this.componentSet.addAll([...shortcut, ...components]);
   }
 
-  /** The stack of a layer, created (and ordered after the lower layers) on first use. */
+  /** Installs a component now (its requirements must already be installed); it sees existing teams and services. */
+  public addComponent(component: IPlatformComponent): this {
+    this.componentSet.add(component);
+    return this;
+  }
+
+  /** The installed component of this type; an error naming the platform if there is none. */
+  public component<T extends IPlatformComponent>(type: ComponentType<T>): T {
+    const found = this.componentSet.tryGet(type);
+    if (!found) {
+      const name = type?.name ?? String(type);
+      throw new PlatformConfigError(this, `this platform has no ${name} component`, this.componentSet.all.map((c) => c.key), `Add it with components: [new ${name}(...)] or platform.addComponent(...).`);
+    }
+    return found;
+  }
+
+  /** The installed component of this type, if any. */
+  public tryComponent<T extends IPlatformComponent>(type: ComponentType<T>): T | undefined {
+    return this.componentSet.tryGet(type);
+  }
+
+  /** The installed components, in install order. */
+  public get components(): readonly IPlatformComponent[] {
+    return this.componentSet.all;
+  }
+
+  /** The constructs a component owns, one per layer it uses: apply an Aspect to one component through them. */
+  public scopesOf(component: IPlatformComponent): Construct[] {
+    return this.componentSet.scopesOf(component);
+  }
+
+  /** The message broker: the platform's own Pulsar, or an external one given as a component. */
+  public get broker(): IBroker {
+    const broker = this.componentSet.byKey("broker");
+    if (!broker || !isBroker(broker)) {
+      throw new PlatformConfigError(this, "this platform has no broker", "broker: false", "Remove `broker: false` from the platform's props, or add an ExternalBroker to its components.");
+    }
+    return broker;
+  }
+
+  /** The stacks that exist so far, bottom layer first (listing creates none). */
+  public get stacks(): PlatformStack[] {
+    return LAYER_ORDER.filter((l) => this.layerStacks.has(l)).map((l) => this.layerStacks.get(l)!);
+  }
+
+  /**
+   * Runs `callback` for every stack of the platform, now for those that exist and later for each
+   * new one: the place to add a backend (`new S3Backend(stack, {...})`) or stack-wide aspects.
+   */
+  public forEachStack(callback: (stack: PlatformStack, layer: Layer) => void): void {
+    check(typeof callback === "function", this, "forEachStack needs a function", callback, "Pass (stack, layer) => { ... }.");
+    this.stackCallbacks.push(callback);
+    for (const [layer, stack] of this.layerStacks) callback(stack, layer);
+  }
+
+  /** The stack of a layer, created (and ordered after the lower layers) on first use. For component authors; users list `stacks`. */
   public stack(layer: Layer): PlatformStack {
-    const existing = this.stacks.get(layer);
+    const existing = this.layerStacks.get(layer);
     if (existing) return existing;
+    check(LAYER_ORDER.includes(layer), this, "unknown layer", layer, `Use one of Layer.${Object.keys(Layer).join(", Layer.")}.`);
     const root = this.node.root;
     const id = `${this.platformName}-${layer}`;
     if (root.node.tryFindChild(id)) {
@@ -109,11 +182,12 @@ export class MicroservicePlatform extends Construct implements IPlatform {
     }
     const stack = new PlatformStack(root, id, { connection: this.target.connection });
     const rank = LAYER_ORDER.indexOf(layer);
-    for (const [other, otherStack] of this.stacks) {
+    for (const [other, otherStack] of this.layerStacks) {
       if (LAYER_ORDER.indexOf(other) < rank) stack.addDependency(otherStack);
       else otherStack.addDependency(stack);
     }
-    this.stacks.set(layer, stack);
+    this.layerStacks.set(layer, stack);
+    for (const callback of this.stackCallbacks) callback(stack, layer);
     return stack;
   }
 
@@ -122,32 +196,54 @@ export class MicroservicePlatform extends Construct implements IPlatform {
     return standardLabels({ name, instance: this.platformName, component, partOf: this.platformName });
   }
 
+  /** The teams added so far. */
+  public get teams(): readonly Team[] {
+    return [...this.teamsByName.values()];
+  }
+
+  /** The services added so far. */
+  public get services(): readonly IServiceBinding[] {
+    return [...this.serviceList];
+  }
+
   /** Adds a team: a restricted namespace with quota, default resources and RBAC, in the apps layer. */
   public addTeam(name: string, options: TeamOptions = {}): Team {
-    checkDnsLabel(this, "the team name", name);
-    if (this.teams.has(name)) {
+    checkConstructName(this, "the team name", name);
+    if (this.teamsByName.has(name)) {
       throw new PlatformConfigError(this, `team "${name}" is added twice`, name, "Add each team once and keep the returned Team to add services to it.");
     }
-    const team = new Team(this.stack(Layer.APPS), `Team-${name}`, { ...options, platform: this, name });
-    this.teams.set(name, team);
+    const team = new Team(this.teamsScope(), name, { ...options, platform: this, name });
+    this.teamsByName.set(name, team);
+    this.componentSet.configureTeam(team);
     return team;
   }
 
   /** The team services go to when none is named: "<platform>-apps", created on first use. */
   public get defaultTeam(): Team {
     const name = `${this.platformName}-apps`;
-    return this.teams.get(name) ?? this.addTeam(name);
+    return this.teamsByName.get(name) ?? this.addTeam(name);
   }
 
-  /** Adds a microservice to a team's namespace (the default team's unless `team` is given). */
+  /** Adds a microservice to a team's namespace (the default team's unless `team` is given); every component configures it. */
   public addService(name: string, options: AddServiceOptions): Microservice {
-    const { team, ...serviceOptions } = options ?? ({} as AddServiceOptions);
-    checkDnsLabel(this, "the service name", name);
+    check(!!options && typeof options === "object", this, `service "${name}" needs options`, options, 'Pass at least { image: "shop/orders:1.4.2" }.');
+    const { team, ...serviceOptions } = options;
+    checkConstructName(this, "the service name", name);
     const owner = team ?? this.defaultTeam;
-    const id = `Service-${owner.teamName}-${name}`;
-    if (this.stack(Layer.APPS).node.tryFindChild(id)) {
+    if (!(owner instanceof Team) || this.teamsByName.get(owner.teamName) !== owner) {
+      throw new PlatformConfigError(this, `service "${name}" is given a team that is not a team of this platform`, (owner as ITeam)?.node?.path ?? owner, `Add the team with ${this.node.path}.addTeam(...) and pass the Team it returns.`);
+    }
+    if (owner.node.tryFindChild(name)) {
       throw new PlatformConfigError(this, `service "${name}" is added twice to team "${owner.teamName}"`, name, "Give each service of a team its own name.");
     }
-    return new Microservice(this.stack(Layer.APPS), id, { ...serviceOptions, platform: this, name, namespace: owner.namespace });
+    const service = new Microservice(owner, name, { ...serviceOptions, platform: this, team: owner, name });
+    this.serviceList.push(service);
+    this.componentSet.configureService(service);
+    return service;
+  }
+
+  private teamsScope(): Construct {
+    const apps = this.stack(Layer.APPS);
+    return (apps.node.tryFindChild("Teams") as Construct | undefined) ?? new Construct(apps, "Teams");
   }
 }

@@ -1,6 +1,7 @@
-import { Construct } from "constructs";
 import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
-import { IPlatform, Layer } from "../core/context";
+import { IComponentContext, IPlatformComponent, notInstalled } from "../core/component";
+import { Layer } from "../core/context";
+import { checkKnownOptions } from "../core/errors";
 import { CERT_MANAGER_RESOURCES } from "../core/defaults";
 import { HelmChart, HelmValues, toChartResources } from "../core/helm-chart";
 import { selectorLabels } from "../core/names";
@@ -11,36 +12,51 @@ import { CHARTS, IMAGES } from "../core/versions";
 /** The webhook's secure port (the chart's `webhook.securePort` default). */
 const WEBHOOK_PORT = 10250;
 
-/** Props of `CertManager`. */
-export interface CertManagerProps {
-  /** The platform. */
-  readonly platform: IPlatform;
+/** Options of `CertManager`. */
+export interface CertManagerOptions {
   /** Namespace. @default "<platform>-cert-manager" */
   readonly namespace?: string;
   /** Values merged over the platform's. @default {} */
   readonly values?: HelmValues;
 }
 
+const OPTIONS = ["namespace", "values"];
+
 /**
  * cert-manager with its CRDs (kept on uninstall), for the certificates other components ask for.
- * Its namespace lives in the base layer and its release in the system layer; releases that
- * render cert-manager resources must depend on `release`.
+ * A shared dependency: components that need it call `context.ensure(CertManager)`, so a platform
+ * has one however many components use TLS. Its namespace lives in the base layer and its release
+ * in the system layer; releases that render cert-manager resources must depend on `release`.
  */
-export class CertManager extends Construct {
-  /** The release (other releases depend on it). */
-  public readonly chart: HelmChart;
-  /** Namespace. */
-  public readonly namespace: string;
+export class CertManager implements IPlatformComponent {
+  public readonly key = "cert-manager";
+  private readonly options: CertManagerOptions;
+  private installed?: { chart: HelmChart; namespace: string };
 
-  constructor(scope: Construct, id: string, props: CertManagerProps) {
-    super(scope, id);
-    const { platform } = props;
-    const namespace = props.namespace ?? `${platform.platformName}-cert-manager`;
-    const base = platform.stack(Layer.BASE);
-    const ns = new SecureNamespace(base, `${id}-Namespace`, { name: namespace, platformName: platform.platformName, system: true });
+  constructor(options: CertManagerOptions = {}) {
+    // Checked when installed, so errors name the platform's path.
+    this.options = options;
+  }
+
+  /** The release (other releases depend on it). */
+  public get chart(): HelmChart {
+    return this.state.chart;
+  }
+
+  /** Namespace. */
+  public get namespace(): string {
+    return this.state.namespace;
+  }
+
+  public install(context: IComponentContext): void {
+    const { platform } = context;
+    checkKnownOptions(context.site, this.options, OPTIONS);
+    const namespace = this.options.namespace ?? `${platform.platformName}-cert-manager`;
+    const base = context.scope(Layer.BASE);
+    const ns = new SecureNamespace(base, "Namespace", { name: namespace, platformName: platform.platformName, system: true });
     // The API server calls the webhook from outside any namespace (often the host network), so the
     // namespace's default-deny would break every Certificate admission: admit its port from anywhere.
-    new NetworkPolicyV1(base, `${id}-WebhookIngress`, {
+    new NetworkPolicyV1(base, "WebhookIngress", {
       metadata: { name: "cert-manager-webhook", namespace: ns.name, labels: platform.labels("certificates", "cert-manager-webhook") },
       spec: {
         podSelector: { matchLabels: { "app.kubernetes.io/instance": "cert-manager", "app.kubernetes.io/component": "webhook" } },
@@ -48,7 +64,6 @@ export class CertManager extends Construct {
         ingress: [{ from: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: String(WEBHOOK_PORT), protocol: "TCP" }] }],
       },
     });
-    this.namespace = namespace;
 
     const profile = platform.profile;
     const resources = CERT_MANAGER_RESOURCES[profile.size];
@@ -65,7 +80,7 @@ export class CertManager extends Construct {
     };
     const image = (pin: { repository: string }) => ({ repository: platform.mirror.image(pin.repository) });
 
-    this.chart = new HelmChart(platform.stack(Layer.SYSTEM), id, {
+    const chart = new HelmChart(context.scope(Layer.SYSTEM), "Chart", {
       pin: CHARTS.certManager,
       releaseName: "cert-manager",
       namespace,
@@ -90,8 +105,14 @@ export class CertManager extends Construct {
         acmesolver: { image: image(IMAGES.certManagerAcmesolver) },
         startupapicheck: { image: image(IMAGES.certManagerStartupapicheck) },
       }),
-      values: props.values,
+      values: this.options.values,
     });
+    this.installed = { chart, namespace };
+  }
+
+  private get state(): { chart: HelmChart; namespace: string } {
+    if (!this.installed) throw notInstalled("CertManager");
+    return this.installed;
   }
 }
 

@@ -1,21 +1,17 @@
 import { Construct } from "constructs";
-import type { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1";
+import { Lazy } from "cdktf";
+import type { DeploymentV1, DeploymentV1SpecTemplateSpecContainerEnv } from "@cdktf/provider-kubernetes/lib/deployment-v1";
+import type { PodDisruptionBudgetV1 } from "@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1";
 import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
+import { IServiceBinding, IServiceExtension, ITeam, SecretKeyRef } from "../core/bindings";
 import { IPlatform } from "../core/context";
 import { waitForRolloutOf } from "../core/platform-stack";
 import { DEFAULT_RUN_AS_USER, PROBE_TIMINGS, Resources, SERVICE_RESOURCES } from "../core/defaults";
-import { check, checkKnownOptions } from "../core/errors";
+import { check, checkKnownOptions, PlatformConfigError } from "../core/errors";
 import { checkDnsLabel, selectorLabels } from "../core/names";
 import { toProviderSpread, WorkloadRole } from "../core/placement";
-
-/** A value read from a key of an existing Kubernetes Secret. */
-export interface SecretKeyRef {
-  /** Secret name, in the service's namespace. */
-  readonly secretName: string;
-  /** Key in the Secret. */
-  readonly key: string;
-}
+import { isQuantity, parseQuantity } from "../core/quantity";
 
 /** Health endpoints of the service's HTTP port. */
 export interface HealthCheckOptions {
@@ -31,13 +27,13 @@ export interface MicroserviceOptions {
   readonly image: string;
   /** Container port the service listens on (HTTP). @default 8080 */
   readonly port?: number;
-  /** Replicas. @default - the profile's statelessReplicas */
+  /** Replicas; leave unset for a service an autoscaler owns. @default - the profile's statelessReplicas */
   readonly replicas?: number;
   /** Container resources. @default - SERVICE_RESOURCES for the profile's size */
   readonly resources?: Resources;
   /** Plain environment variables (never secrets: use `secretEnv`). @default {} */
   readonly env?: Record<string, string>;
-  /** Environment variables read from existing Secrets. @default {} */
+  /** Environment variables read from existing Secrets of the service's namespace. @default {} */
   readonly secretEnv?: Record<string, SecretKeyRef>;
   /** Health endpoints. @default { readinessPath: "/readyz", livenessPath: "/livez" } */
   readonly health?: HealthCheckOptions;
@@ -53,79 +49,108 @@ export interface MicroserviceOptions {
 export interface MicroserviceProps extends MicroserviceOptions {
   /** The platform. */
   readonly platform: IPlatform;
+  /** The team whose namespace the service runs in. */
+  readonly team: ITeam;
   /** Service name (DNS label): Deployment, Service and ServiceAccount share it. */
   readonly name: string;
-  /** Namespace to run in (a team's namespace reference). */
-  readonly namespace: string;
 }
 
 const OPTIONS = [
   "image", "port", "replicas", "resources", "env", "secretEnv", "health", "runAsUser",
   "automountServiceAccountToken", "serviceAccountAnnotations",
 ];
-const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/;
+const RESOURCE_KEYS = ["cpu", "memory", "memoryLimit"];
+type EnvValue = string | SecretKeyRef;
 
 /**
  * A stateless HTTP service with the platform's defaults: restricted pod security, its own
  * ServiceAccount without an API token, requests and a memory limit, distinct readiness and
  * liveness probes, spread across zones and nodes, and a PodDisruptionBudget when it has two or
- * more replicas.
+ * more replicas or an autoscaler owns it.
+ *
+ * The pod template is rendered at synth time, so components and users can add environment
+ * variables, annotations and Secret mounts after construction (`IServiceBinding`).
  */
-export class Microservice extends Construct {
+export class Microservice extends Construct implements IServiceBinding {
   /** Service name. */
   public readonly serviceName: string;
-  /** Namespace. */
+  /** The team whose namespace the service runs in. */
+  public readonly team: ITeam;
+  /** The platform. */
+  public readonly platform: IPlatform;
+  /** Namespace, as a reference. */
   public readonly namespace: string;
+  /** Container port. */
+  public readonly port: number;
   /** In-cluster URL of the service (`http://<name>.<namespace>.svc:<port>`). */
   public readonly url: string;
   /** The Deployment. */
   public readonly deployment: DeploymentV1;
   /** The Service. */
   public readonly service: ServiceV1;
+  private readonly env = new Map<string, EnvValue>();
+  private readonly annotations = new Map<string, string>();
+  private readonly secretMounts = new Map<string, string>();
+  private readonly extensions = new Set<IServiceExtension>();
+  private readonly replicas: number;
+  private readonly replicasGiven: boolean;
+  private readonly selector: Record<string, string>;
+  private readonly labels: Record<string, string>;
+  private isAutoscaled = false;
+  private budget?: PodDisruptionBudgetV1;
 
   constructor(scope: Construct, id: string, props: MicroserviceProps) {
     super(scope, id);
-    const { platform, name, namespace, ...options } = props;
+    const { platform, team, name, ...options } = props;
     checkKnownOptions(this, options, OPTIONS);
     checkDnsLabel(this, "the service name", name);
     checkImage(this, props.image);
     const port = props.port ?? 8080;
     check(Number.isInteger(port) && port >= 1 && port <= 65535, this, "port must be a whole number from 1 to 65535", port, "Use the port the container listens on, e.g. 8080.");
+    this.replicasGiven = props.replicas !== undefined;
     const replicas = props.replicas ?? platform.profile.statelessReplicas;
-    check(Number.isInteger(replicas) && replicas >= 1, this, "replicas must be a whole number >= 1", replicas, "Use 1 or more.");
+    check(Number.isInteger(replicas) && replicas >= 1 && replicas <= 10_000, this, "replicas must be a whole number from 1 to 10000", replicas, "Use 1 or more.");
     const runAsUser = props.runAsUser ?? DEFAULT_RUN_AS_USER;
     check(Number.isInteger(runAsUser) && runAsUser > 0, this, "runAsUser must be a non-zero UID (the platform runs nothing as root)", runAsUser, `Use the image's non-root UID, or leave it unset for ${DEFAULT_RUN_AS_USER}.`);
     const resources = props.resources ?? SERVICE_RESOURCES[platform.profile.size];
-    for (const [key, value] of Object.entries(resources)) {
-      check(typeof value === "string" && QUANTITY.test(value), this, `resources.${key} must be a Kubernetes quantity`, value, 'Use e.g. "250m" for CPU and "256Mi" for memory.');
-    }
-    for (const key of Object.keys(props.env ?? {})) {
-      check(!(props.secretEnv ?? {})[key], this, `env "${key}" is set both as a plain value and from a Secret`, key, "Keep one of them.");
-    }
+    checkResources(this, resources);
 
     this.serviceName = name;
-    this.namespace = namespace;
-    this.url = `http://${name}.${namespace}.svc:${port}`;
-    const selector = selectorLabels({ name, instance: platform.platformName });
-    const labels = { ...platform.labels("service", name), ...selector };
-    const spread = platform.placement.spread(selector, WorkloadRole.STATELESS);
+    this.team = team;
+    this.platform = platform;
+    this.namespace = team.namespace;
+    this.port = port;
+    this.replicas = replicas;
+    this.url = `http://${name}.${team.namespaceName}.svc:${port}`;
+    this.selector = selectorLabels({ name, instance: platform.platformName });
+    this.labels = { ...platform.labels("service", name), ...this.selector };
+    for (const [envName, value] of entriesOf(this, "env", props.env)) this.addEnv(envName, value as string);
+    for (const [envName, ref] of entriesOf(this, "secretEnv", props.secretEnv)) this.addEnv(envName, ref as SecretKeyRef);
+    const namespace = this.namespace;
+    const labels = this.labels;
+    const spread = platform.placement.spread(this.selector, WorkloadRole.STATELESS);
     const health = { readinessPath: "/readyz", livenessPath: "/livez", ...props.health };
+    const deployments = loadDeploymentModule();
 
     const account = new ServiceAccountV1(this, "ServiceAccount", {
       metadata: { name, namespace, labels, annotations: props.serviceAccountAnnotations },
       automountServiceAccountToken: false,
     });
 
-    this.deployment = new (loadDeployment())(this, "Resource", {
+    this.deployment = new deployments.DeploymentV1(this, "Resource", {
       metadata: { name, namespace, labels },
       waitForRollout: waitForRolloutOf(this),
       spec: {
-        replicas: String(replicas),
+        // Left out once an autoscaler owns the count: Terraform would otherwise reset it on every apply.
+        replicas: Lazy.anyValue({ produce: () => (this.isAutoscaled ? undefined : String(this.replicas)) }) as unknown as string,
         revisionHistoryLimit: 5,
-        selector: { matchLabels: selector },
+        selector: { matchLabels: this.selector },
         strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: "0" } },
         template: {
-          metadata: { labels: { ...labels, ...platform.target.workloadIdentity?.podLabels } },
+          metadata: {
+            labels: { ...labels, ...platform.target.workloadIdentity?.podLabels },
+            annotations: Lazy.anyValue({ produce: () => (this.annotations.size > 0 ? Object.fromEntries(this.annotations) : undefined) }) as unknown as Record<string, string>,
+          },
           spec: {
             serviceAccountName: account.metadata.name,
             automountServiceAccountToken: props.automountServiceAccountToken ?? false,
@@ -144,13 +169,7 @@ export class Microservice extends Construct {
                 name,
                 image: platform.mirror.image(props.image),
                 port: [{ name: "http", containerPort: port, protocol: "TCP" }],
-                env: [
-                  ...Object.entries(props.env ?? {}).map(([envName, value]) => ({ name: envName, value })),
-                  ...Object.entries(props.secretEnv ?? {}).map(([envName, ref]) => ({
-                    name: envName,
-                    valueFrom: { secretKeyRef: { name: ref.secretName, key: ref.key } },
-                  })),
-                ],
+                env: Lazy.anyValue({ produce: () => this.renderEnv(deployments.deploymentV1SpecTemplateSpecContainerEnvToTerraform) }) as never,
                 resources: {
                   requests: { cpu: resources.cpu, memory: resources.memory },
                   limits: { memory: resources.memoryLimit },
@@ -164,10 +183,20 @@ export class Microservice extends Construct {
                 },
                 readinessProbe: { httpGet: { path: health.readinessPath, port: "http" }, ...PROBE_TIMINGS.readiness },
                 livenessProbe: { httpGet: { path: health.livenessPath, port: "http" }, ...PROBE_TIMINGS.liveness },
-                volumeMount: [{ name: "tmp", mountPath: "/tmp" }],
+                volumeMount: Lazy.anyValue({
+                  produce: () =>
+                    [{ name: "tmp", mountPath: "/tmp" }, ...[...this.secretMounts.values()].map((mountPath, i) => ({ name: `secret-${i}`, mountPath, readOnly: true }))].map(
+                      deployments.deploymentV1SpecTemplateSpecContainerVolumeMountToTerraform,
+                    ),
+                }) as never,
               },
             ],
-            volume: [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }],
+            volume: Lazy.anyValue({
+              produce: () =>
+                [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }, ...[...this.secretMounts.keys()].map((secretName, i) => ({ name: `secret-${i}`, secret: { secretName } }))].map(
+                  deployments.deploymentV1SpecTemplateSpecVolumeToTerraform,
+                ),
+            }) as never,
           },
         },
       },
@@ -177,13 +206,127 @@ export class Microservice extends Construct {
       metadata: { name, namespace, labels },
       spec: {
         type: "ClusterIP",
-        selector,
+        selector: this.selector,
         port: [{ name: "http", port, targetPort: "http", protocol: "TCP", appProtocol: "http" }],
       },
     });
 
-    platform.placement.disruptionBudget(this, "DisruptionBudget", { name, namespace, selector, labels, replicas });
+    if (replicas >= 2) this.addDisruptionBudget();
   }
+
+  /** The namespace name as plain text. */
+  public get namespaceName(): string {
+    return this.team.namespaceName;
+  }
+
+  /** Whether an autoscaler owns the replica count. */
+  public get autoscaled(): boolean {
+    return this.isAutoscaled;
+  }
+
+  /** Adds an environment variable, literal or from a Secret of the service's namespace. */
+  public addEnv(name: string, value: string | SecretKeyRef): void {
+    check(typeof name === "string" && /^[^=\s]+$/.test(name) && name.length <= 256, this, "an environment variable name must be non-empty, without '=' or spaces", name, 'Use e.g. "LOG_LEVEL".');
+    if (this.env.has(name)) {
+      throw new PlatformConfigError(this, `environment variable "${name}" is set twice`, name, "Set each variable once: a component may already set it (see the platform's components), or env and secretEnv both name it.");
+    }
+    if (typeof value === "string") {
+      this.env.set(name, value);
+      return;
+    }
+    check(
+      !!value && typeof value === "object" && typeof value.secretName === "string" && value.secretName.length > 0 && typeof value.key === "string" && value.key.length > 0,
+      this,
+      `environment variable "${name}" must be a string or a Secret reference { secretName, key }`,
+      value,
+      'Use e.g. { secretName: "orders-db", key: "password" }.',
+    );
+    this.env.set(name, { secretName: value.secretName, key: value.key });
+  }
+
+  /** Adds pod annotations (e.g. a sidecar injector's). */
+  public addPodAnnotations(annotations: Record<string, string>): void {
+    for (const [key, value] of entriesOf(this, "annotations", annotations)) {
+      check(typeof value === "string", this, `annotation "${key}" must be a string`, value, 'Quote it, e.g. "true".');
+      const existing = this.annotations.get(key);
+      if (existing !== undefined && existing !== value) {
+        throw new PlatformConfigError(this, `pod annotation "${key}" is set twice with different values`, value, `Keep one value (it is already ${JSON.stringify(existing)}).`);
+      }
+      this.annotations.set(key, value as string);
+    }
+  }
+
+  /** Mounts a Secret of the service's namespace read-only at `mountPath` (volumes are named secret-0, secret-1, ...). */
+  public mountSecret(secretName: string, mountPath: string): void {
+    checkDnsLabel(this, "a mounted Secret's name", secretName, 253);
+    check(typeof mountPath === "string" && mountPath.startsWith("/") && mountPath !== "/tmp", this, "a Secret's mount path must be absolute and not /tmp", mountPath, 'Use e.g. "/var/run/secrets/pulsar".');
+    const existing = this.secretMounts.get(secretName);
+    if (existing !== undefined && existing !== mountPath) {
+      throw new PlatformConfigError(this, `Secret "${secretName}" is mounted twice at different paths`, mountPath, `Mount it once (it is at ${existing}).`);
+    }
+    for (const [other, path] of this.secretMounts) {
+      check(other === secretName || path !== mountPath, this, `two Secrets are mounted at ${mountPath}`, secretName, `Choose another path (${other} is mounted there).`);
+    }
+    this.secretMounts.set(secretName, mountPath);
+  }
+
+  /** Hands the replica count to an autoscaler. */
+  public markAutoscaled(): void {
+    if (this.replicasGiven) {
+      throw new PlatformConfigError(this, "replicas is set on a service that an autoscaler owns", this.replicas, "Remove replicas: the autoscaler's minimum and maximum decide the count.");
+    }
+    this.isAutoscaled = true;
+    // maxUnavailable 1 is valid at any count, including the autoscaler's 1 (or 0) replicas.
+    this.addDisruptionBudget();
+  }
+
+  /** Attaches an extension once. */
+  public addExtension(extension: IServiceExtension): void {
+    check(!!extension && typeof extension.bind === "function", this, "an extension must have a bind(service) method", extension, "Pass an IServiceExtension.");
+    if (this.extensions.has(extension)) return;
+    this.extensions.add(extension);
+    extension.bind(this);
+  }
+
+  private addDisruptionBudget(): void {
+    if (this.budget) return;
+    this.budget = this.platform.placement.disruptionBudget(this, "DisruptionBudget", {
+      name: this.serviceName,
+      namespace: this.namespace,
+      selector: this.selector,
+      labels: this.labels,
+    });
+  }
+
+  private renderEnv(toTerraform: (env: DeploymentV1SpecTemplateSpecContainerEnv) => unknown): unknown[] {
+    return [...this.env].map(([name, value]) =>
+      toTerraform(typeof value === "string" ? { name, value } : { name, valueFrom: { secretKeyRef: { name: value.secretName, key: value.key } } }),
+    );
+  }
+}
+
+/** A record's own entries, refusing anything that is not a plain object (JSON-loaded input). */
+function entriesOf(scope: Construct, what: string, record: unknown): [string, unknown][] {
+  if (record === undefined) return [];
+  check(!!record && typeof record === "object" && !Array.isArray(record), scope, `${what} must be a map of names to values`, record, `Use e.g. ${what}: { NAME: "value" }.`);
+  return Object.entries(record as object);
+}
+
+/** Requests and limits must be quantities, and no request may exceed its limit. */
+function checkResources(scope: Construct, resources: Resources): void {
+  check(!!resources && typeof resources === "object", scope, "resources must be { cpu, memory, memoryLimit }", resources, 'Use e.g. { cpu: "250m", memory: "256Mi", memoryLimit: "512Mi" }.');
+  checkKnownOptions(scope, resources, RESOURCE_KEYS);
+  for (const key of RESOURCE_KEYS) {
+    const value = (resources as unknown as Record<string, unknown>)[key];
+    check(isQuantity(value), scope, `resources.${key} must be a Kubernetes quantity`, value, 'Use e.g. "250m" for CPU and "256Mi" for memory.');
+  }
+  check(
+    parseQuantity(resources.memory)! <= parseQuantity(resources.memoryLimit)!,
+    scope,
+    `resources.memory (${resources.memory}) must not exceed resources.memoryLimit (${resources.memoryLimit})`,
+    resources,
+    "Raise memoryLimit or lower the request: a pod asking for more than its limit is rejected by the API server.",
+  );
 }
 
 /** Refuses images without an explicit tag or digest, and `latest`. */
@@ -199,7 +342,7 @@ function checkImage(scope: Construct, image: string): void {
  * The Deployment module (with its pod-spec types) takes ~0.1 s to load; it is loaded when the
  * first service is declared, so stacks without services do not pay for it.
  */
-function loadDeployment(): typeof DeploymentV1 {
+function loadDeploymentModule(): typeof import("@cdktf/provider-kubernetes/lib/deployment-v1") {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require("@cdktf/provider-kubernetes/lib/deployment-v1") as typeof import("@cdktf/provider-kubernetes/lib/deployment-v1")).DeploymentV1;
+  return require("@cdktf/provider-kubernetes/lib/deployment-v1") as typeof import("@cdktf/provider-kubernetes/lib/deployment-v1");
 }

@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { ResourceQuotaV1 } from "@cdktf/provider-kubernetes/lib/resource-quota-v1";
 import { LimitRangeV1 } from "@cdktf/provider-kubernetes/lib/limit-range-v1";
 import { RoleBindingV1 } from "@cdktf/provider-kubernetes/lib/role-binding-v1";
+import { ITeam } from "../core/bindings";
 import { IPlatform } from "../core/context";
 import { SecureNamespace } from "../core/secure-namespace";
 import { SERVICE_RESOURCES, TEAM_QUOTA } from "../core/defaults";
@@ -37,11 +38,15 @@ const TEAM_OPTIONS = ["namespace", "editGroups", "viewGroups", "quota", "allowIn
  * quota, default container resources (so a pod without them is still admitted under the quota),
  * and RBAC bindings for the team's groups.
  */
-export class Team extends Construct {
+export class Team extends Construct implements ITeam {
   /** Team name. */
   public readonly teamName: string;
+  /** The platform the team belongs to. */
+  public readonly platform: IPlatform;
   /** The namespace, as a reference that orders dependents after it. */
   public readonly namespace: string;
+  /** The namespace name as plain text. */
+  public readonly namespaceName: string;
   /** The namespace construct. */
   public readonly namespaceConstruct: SecureNamespace;
 
@@ -51,10 +56,12 @@ export class Team extends Construct {
     checkKnownOptions(this, options, TEAM_OPTIONS);
     checkDnsLabel(this, "the team name", props.name);
     this.teamName = props.name;
+    this.platform = props.platform;
+    this.namespaceName = props.namespace ?? props.name;
     const size = props.platform.profile.size;
 
     this.namespaceConstruct = new SecureNamespace(this, "Namespace", {
-      name: props.namespace ?? props.name,
+      name: this.namespaceName,
       platformName: props.platform.platformName,
       labels: { ...props.platform.labels("team", props.name), ...props.platform.target.workloadIdentity?.namespaceLabels },
       allowIngressFromNamespaces: props.allowIngressFromNamespaces,
