@@ -4,7 +4,6 @@ import {
   Broker, BrokerOptions, MicroservicePlatform, Mirror, OffloadCredentials, OffloadStore, Profile, Protocol, Target,
 } from "../lib";
 import { BLUEPRINTS } from "../stacks/blueprints";
-import { chartKeys, unknownPaths } from "./chart-keys";
 import { resourcesOf, stackNames, testApp } from "./helpers";
 
 const eks = () => Target.eks({ region: "eu-west-1", zones: ["a", "b", "c"] });
@@ -305,54 +304,6 @@ describe("tenants, namespaces and topics", () => {
     expect(ns.addTopic("placed").fullName).toBe("persistent://shop/orders/placed");
     expect(() => ns.addTopic("placed", { partitions: 2 })).toThrow(/topic "placed" is declared twice with different partitions/);
     expect(() => ns.addTopic("bad/name")).toThrow(/the topic name may hold letters/);
-  });
-});
-
-describe("every values key the platform sets exists in the pinned charts", () => {
-  const pulsarKeys = chartKeys("pulsar-chart-keys.txt");
-  const certManagerKeys = chartKeys("cert-manager-chart-keys.txt");
-  const components = ["broker", "bookkeeper", "autorecovery", "proxy"];
-  // Maps the chart renders whole (toYaml): broker.conf keys, Kubernetes resources, annotations.
-  const pulsarFreeForm = [...components.flatMap((c) => [`${c}.configData`, `${c}.resources`]), "broker.service_account.annotations"];
-  // Commented out in values.yaml but read by the templates (chart templates at the pinned tag).
-  const pulsarTemplateRead = [
-    "clusterName", "images.imagePullSecrets", "oxia.server.storageClassName", "oxia.server.priorityClassName",
-    "bookkeeper.volumes.journal.storageClassName", "bookkeeper.volumes.ledgers.storageClassName",
-    ...components.map((c) => `${c}.priorityClassName`),
-  ];
-  const certManagerFreeForm = ["resources", "webhook.resources", "cainjector.resources", "startupapicheck.resources"];
-
-  const maximal = () => {
-    const app = testApp();
-    new MicroservicePlatform(app, "max", {
-      target: eks(),
-      mirror: Mirror.of({ chartRepository: "oci://harbor.local/charts", imageRegistry: "harbor.local/proxy", imagePullSecrets: ["harbor"] }),
-      broker: {
-        protocols: [MQTT, Protocol.amqp({ handlerImage: "r.example.com/aop:4.0.10.1" }), Protocol.kafka({ handlerImage: "r.example.com/kop:4.0.12.1" })],
-        offload: OffloadStore.s3("max-offload", { credentials: OffloadCredentials.workloadIdentity("arn:aws:iam::111122223333:role/x") }),
-      },
-    });
-    return app;
-  };
-  const apps: [string, () => App][] = [...Object.entries(BLUEPRINTS).map(([name, bp]) => [name, () => { const a = testApp(); bp(a); return a; }] as [string, () => App]), ["maximal", maximal]];
-
-  test.each(apps)("%s", (_name, make) => {
-    const rel = releases(synth(make()));
-    const pulsar = parse(rel.pulsar.values[0]);
-    expect(unknownPaths(pulsar, pulsarKeys, pulsarFreeForm, pulsarTemplateRead)).toEqual([]);
-    // configData keys the chart has by default are overridden by name; every other key carries
-    // PULSAR_PREFIX_, and must not shadow a chart default (the unprefixed one would win).
-    for (const c of components) {
-      for (const key of Object.keys(pulsar[c]?.configData ?? {})) {
-        if (key.startsWith("PULSAR_PREFIX_")) expect(pulsarKeys.has(`${c}.configData.${key.slice("PULSAR_PREFIX_".length)}`)).toBe(false);
-        else expect([c, key, pulsarKeys.has(`${c}.configData.${key}`)]).toEqual([c, key, true]);
-      }
-    }
-    if (rel["cert-manager"]) expect(unknownPaths(parse(rel["cert-manager"].values[0]), certManagerKeys, certManagerFreeForm, [])).toEqual([]);
-  });
-
-  test("the checker finds a key the chart does not have", () => {
-    expect(unknownPaths({ broker: { replicaCount: 3, replicas: 3 } }, pulsarKeys, pulsarFreeForm, pulsarTemplateRead)).toEqual(["broker.replicas"]);
   });
 });
 

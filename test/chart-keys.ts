@@ -1,9 +1,17 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { ChartPin } from "../lib";
 
-/** Key paths read from a chart's values.yaml at the pinned tag (see each fixture's header). */
-export function chartKeys(fixture: string): Set<string> {
-  const lines = readFileSync(join(__dirname, "fixtures", fixture), "utf8").split("\n");
+/** The fixture of a pinned chart: its values.yaml key paths at the exact tag (scripts/chart-keys.mjs). */
+export function fixturePath(pin: ChartPin): string {
+  return join(__dirname, "fixtures", "charts", `${pin.chart}-${pin.version}.keys`);
+}
+
+/** Key paths read from a chart's values.yaml at the pinned tag (see each fixture's header); undefined without a fixture. */
+export function chartKeys(pin: ChartPin): Set<string> | undefined {
+  const file = fixturePath(pin);
+  if (!existsSync(file)) return undefined;
+  const lines = readFileSync(file, "utf8").split("\n");
   return new Set(lines.map((l) => l.trim()).filter((l) => l && !l.startsWith("#")));
 }
 

@@ -32,9 +32,9 @@ export interface ImagePin {
 
 /** Charts the platform installs, by component. */
 export const CHARTS = {
-  /** Apache Pulsar (broker, bookies, Oxia, proxy). Values keys checked against test/fixtures/pulsar-chart-keys.txt. */
+  /** Apache Pulsar (broker, bookies, Oxia, proxy). Values keys checked against test/fixtures/charts/pulsar-4.7.0.keys (derived at tag pulsar-4.7.0). */
   pulsar: { repository: "https://pulsar.apache.org/charts", chart: "pulsar", version: "4.7.0", appVersion: "4.0.12" },
-  /** cert-manager, for the broker's TLS certificates. Values keys checked against test/fixtures/cert-manager-chart-keys.txt. */
+  /** cert-manager, for the broker's TLS certificates. Values keys checked against test/fixtures/charts/cert-manager-v1.20.3.keys (derived at tag v1.20.3). */
   certManager: {
     repository: "https://charts.jetstack.io",
     chart: "cert-manager",

@@ -1,0 +1,95 @@
+import { App, Testing, TerraformStack } from "cdktf";
+import { parse } from "yaml";
+import { CHARTS, MicroservicePlatform, Mirror, OffloadCredentials, OffloadStore, Protocol, Target } from "../lib";
+import { BLUEPRINTS } from "../stacks/blueprints";
+import { chartKeys, fixturePath, unknownPaths } from "./chart-keys";
+import { stackNames, testApp } from "./helpers";
+
+// Every values key the platform hands a chart exists in that chart's values.yaml at the pinned
+// tag. Fixtures are derived at the exact tag with scripts/chart-keys.mjs (see their headers).
+
+/** Per chart (keyed as in CHARTS): maps rendered whole, and keys the templates read that values.yaml only mentions in comments. */
+const RULES: Record<keyof typeof CHARTS, { freeForm: string[]; templateRead: string[] }> = {
+  pulsar: {
+    // Maps the chart renders whole (toYaml): broker.conf keys, Kubernetes resources, annotations.
+    freeForm: [...["broker", "bookkeeper", "autorecovery", "proxy"].flatMap((c) => [`${c}.configData`, `${c}.resources`]), "broker.service_account.annotations"],
+    // Commented out in values.yaml at pulsar-4.7.0 but read by its templates: _helpers.tpl
+    // (clusterName, images.imagePullSecrets), oxia-server-statefulset.yaml, bookkeeper-, broker-,
+    // proxy- and autorecovery-statefulset.yaml.
+    templateRead: [
+      "clusterName", "images.imagePullSecrets", "oxia.server.storageClassName", "oxia.server.priorityClassName",
+      "bookkeeper.volumes.journal.storageClassName", "bookkeeper.volumes.ledgers.storageClassName",
+      ...["broker", "bookkeeper", "autorecovery", "proxy"].map((c) => `${c}.priorityClassName`),
+    ],
+  },
+  certManager: {
+    freeForm: ["resources", "webhook.resources", "cainjector.resources", "startupapicheck.resources"],
+    templateRead: [],
+  },
+};
+
+function releaseValues(app: App): Map<string, any[]> {
+  const byChart = new Map<string, any[]>();
+  for (const name of stackNames(app)) {
+    const stack = JSON.parse(Testing.synth(app.node.findChild(name) as TerraformStack, true));
+    for (const r of Object.values<any>(stack.resource?.helm_release ?? {})) byChart.set(r.chart, [...(byChart.get(r.chart) ?? []), parse(r.values[0])]);
+  }
+  return byChart;
+}
+
+const maximal = () => {
+  const app = testApp();
+  new MicroservicePlatform(app, "max", {
+    target: Target.eks({ region: "eu-west-1", zones: ["a", "b", "c"] }),
+    mirror: Mirror.of({ chartRepository: "oci://harbor.local/charts", imageRegistry: "harbor.local/proxy", imagePullSecrets: ["harbor"] }),
+    broker: {
+      protocols: [
+        Protocol.mqtt({ handlerImage: "registry.example.com/pulsar/mqtt-handler:4.0.10.1" }),
+        Protocol.amqp({ handlerImage: "r.example.com/aop:4.0.10.1" }),
+        Protocol.kafka({ handlerImage: "r.example.com/kop:4.0.12.1" }),
+      ],
+      offload: OffloadStore.s3("max-offload", { credentials: OffloadCredentials.workloadIdentity("arn:aws:iam::111122223333:role/x") }),
+    },
+  });
+  return app;
+};
+const apps: [string, () => App][] = [
+  ...Object.entries(BLUEPRINTS).map(([name, bp]) => [name, () => { const a = testApp(); bp(a); return a; }] as [string, () => App]),
+  ["maximal (mirror, every protocol, S3 with workload identity)", maximal],
+];
+
+test.each(Object.entries(CHARTS))("chart %s has a key fixture derived at its pinned version, and rules here", (key, pin) => {
+  expect([key, fixturePath(pin), chartKeys(pin) !== undefined]).toEqual([key, fixturePath(pin), true]);
+  expect(Object.keys(RULES)).toContain(key);
+  expect(chartKeys(pin)!.size).toBeGreaterThan(50);
+});
+
+describe.each(apps)("every values key %s sets exists in the pinned charts", (_name, make) => {
+  const byChart = releaseValues(make());
+
+  test.each(Object.entries(CHARTS))("%s", (key, pin) => {
+    const keys = chartKeys(pin)!;
+    const rules = RULES[key as keyof typeof CHARTS];
+    for (const values of byChart.get(pin.chart) ?? []) expect(unknownPaths(values, keys, rules.freeForm, rules.templateRead)).toEqual([]);
+  });
+
+  test("Pulsar: configData keys override chart defaults by name; every other key is PULSAR_PREFIX_ and shadows none", () => {
+    const keys = chartKeys(CHARTS.pulsar)!;
+    for (const values of byChart.get(CHARTS.pulsar.chart) ?? []) {
+      for (const c of ["broker", "bookkeeper", "autorecovery", "proxy"]) {
+        for (const configKey of Object.keys(values[c]?.configData ?? {})) {
+          if (configKey.startsWith("PULSAR_PREFIX_")) expect(keys.has(`${c}.configData.${configKey.slice("PULSAR_PREFIX_".length)}`)).toBe(false);
+          else expect([c, configKey, keys.has(`${c}.configData.${configKey}`)]).toEqual([c, configKey, true]);
+        }
+      }
+    }
+  });
+});
+
+test("the checker finds a key the chart does not have", () => {
+  expect(unknownPaths({ broker: { replicaCount: 3, replicas: 3 } }, chartKeys(CHARTS.pulsar)!, RULES.pulsar.freeForm, RULES.pulsar.templateRead)).toEqual(["broker.replicas"]);
+});
+
+test("a pin without a fixture is found", () => {
+  expect(chartKeys({ ...CHARTS.pulsar, version: "0.0.0-missing" })).toBeUndefined();
+});
