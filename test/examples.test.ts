@@ -4,6 +4,28 @@ import { onpremCluster } from "../examples/onprem-cluster";
 import { shopOnEks } from "../examples/shop-on-eks";
 import { resourcesOf, stackNames, testApp } from "./helpers";
 
+const SECRET_NAME = /pass(word)?|secret|token|credential|private.?key|api.?key|access.?key/i;
+
+/** Every env entry of every container (in every stack) whose name says secret but whose value is a literal. */
+function literalSecretsIn(stacks: Record<string, any>): string[] {
+  const found: string[] = [];
+  const walk = (stack: string, node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach((n) => walk(stack, n));
+    if (!node || typeof node !== "object") return;
+    for (const [key, value] of Object.entries(node)) {
+      if (key === "env" && Array.isArray(value)) {
+        for (const e of value) {
+          const file = typeof e?.value === "string" && /^\/(var\/run|etc|pulsar)\//.test(e.value); // a path to a mounted file, not the secret
+          if (SECRET_NAME.test(String(e?.name)) && e.value !== undefined && !file) found.push(`${stack}: ${e.name}`);
+        }
+      }
+      walk(stack, value);
+    }
+  };
+  for (const [name, stack] of Object.entries(stacks)) walk(name, stack.resource ?? {});
+  return found;
+}
+
 // Every example synthesizes with validations, and says what it claims to.
 describe("examples", () => {
   const synth = (build: (app: any) => unknown) => {
@@ -15,8 +37,17 @@ describe("examples", () => {
   test("shop-on-eks: two teams, three services, secrets only by reference", () => {
     const stacks = synth(shopOnEks);
     expect(Object.keys(stacks)).toEqual(["shop-apps", "shop-base", "shop-system"]);
-    expect(resourcesOf(stacks["shop-apps"], "kubernetes_deployment_v1").map((d) => d.metadata.name).sort()).toEqual(["orders", "payments", "products"]);
-    expect(JSON.stringify(stacks)).not.toMatch(/password"\s*:\s*"[^$]/i);
+    const deployments = resourcesOf(stacks["shop-apps"], "kubernetes_deployment_v1");
+    expect(deployments.map((d) => d.metadata.name).sort()).toEqual(["orders", "payments", "products"]);
+    expect(literalSecretsIn(stacks)).toEqual([]);
+    const orders = deployments.find((d) => d.metadata.name === "orders");
+    expect(orders.spec.template.spec.container[0].env).toContainEqual({ name: "DATABASE_PASSWORD", value_from: { secret_key_ref: { name: "orders-db", key: "password" } } });
+    expect(orders.spec.template.spec.container[0].env).toContainEqual({ name: "PULSAR_AUTH_TOKEN", value_from: { secret_key_ref: { name: "orders-pulsar", key: "token" } } });
+  });
+
+  test("the secrets check finds a literal secret in an env entry", () => {
+    const stack = { resource: { kubernetes_deployment_v1: { d: { spec: { template: { spec: { container: [{ env: [{ name: "DATABASE_PASSWORD", value: "hunter2" }, { name: "LOG_LEVEL", value: "info" }] }] } } } } } } };
+    expect(literalSecretsIn({ s: stack })).toEqual(["s: DATABASE_PASSWORD"]);
   });
 
   test("edge-site: one node, everything pulled through the site's mirror", () => {
