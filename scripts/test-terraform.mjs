@@ -22,7 +22,7 @@ const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 // resource type, a failed synth) fails the run instead of shrinking what is tested.
 const EXPECTED_APPLIED = [
   ...["local", "edge", "aws", "gcp", "azure", "tencent"].flatMap((b) => [`${b}-base`, `${b}-apps`]),
-  "shop-base", "shop-apps", "store-042-base", "store-042-apps",
+  "shop-base", "shop-apps", "store-042-base", "store-042-apps", "audited-base", "audited-apps",
 ];
 const results = [];
 const started = Date.now();

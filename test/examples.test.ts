@@ -2,6 +2,7 @@ import { Testing, TerraformStack } from "cdktf";
 import { edgeSite } from "../examples/edge-site";
 import { onpremCluster } from "../examples/onprem-cluster";
 import { shopOnEks } from "../examples/shop-on-eks";
+import { auditedPlatform } from "../examples/audit-log-component";
 import { resourcesOf, stackNames, testApp } from "./helpers";
 
 const SECRET_NAME = /pass(word)?|secret|token|credential|private.?key|api.?key|access.?key/i;
@@ -60,5 +61,15 @@ describe("examples", () => {
     const stacks = synth(onpremCluster);
     expect(stacks["onprem-base"].provider.kubernetes[0]).toMatchObject({ host: "https://k8s.dc1.example.com:6443", exec: [{ command: "kubectl" }] });
     expect(stacks["onprem-base"].variable).toBeUndefined();
+  });
+
+  test("audit-log-component: a component of one's own grants every service on its topic", () => {
+    const stacks = synth(auditedPlatform);
+    const [billing] = resourcesOf(stacks["audited-apps"], "kubernetes_deployment_v1");
+    const env = billing.spec.template.spec.container[0].env.map((e: any) => e.name);
+    expect(env).toEqual(["AUDIT_TOPIC", "PULSAR_URL", "PULSAR_AUTH_TOKEN", "PULSAR_AUTH_TOKEN_FILE"]);
+    const spec = JSON.parse(resourcesOf(stacks["audited-apps"], "kubernetes_config_map_v1").find((c) => c.metadata.name === "pulsar-sync").data["spec.json"]);
+    expect(spec.tenants.find((t: any) => t.name === "platform").namespaces[0].topics[0].permissions).toEqual({ "audited-apps.billing": ["produce"] });
+    expect(literalSecretsIn(stacks)).toEqual([]);
   });
 });

@@ -34,7 +34,7 @@ export interface PodAntiAffinity {
 
 /**
  * Scheduling verbs every component reuses: spread across zones and nodes, keep quorum members
- * apart, and protect replicas from voluntary evictions. The rules follow POLICY.md 13 to 15.
+ * apart, and protect replicas from voluntary evictions (docs/invariants.md, "Availability across zones").
  */
 export class Placement {
   constructor(
