@@ -57,11 +57,40 @@ describe("Broker in PRODUCTION (3 zones)", () => {
       PULSAR_PREFIX_bookkeeperClientMinNumRacksPerWriteQuorum: "2",
       PULSAR_PREFIX_bookkeeperClientEnforceMinNumRacksPerWriteQuorum: "true",
     });
+  });
+
+  test("autorecovery resolves each bookie's zone from the node labels itself, best effort, with the right to read them", () => {
     expect(v.autorecovery.configData).toMatchObject({
       PULSAR_PREFIX_ensemblePlacementPolicy: "org.apache.bookkeeper.client.RackawareEnsemblePlacementPolicy",
-      PULSAR_PREFIX_reppDnsResolverClass: "org.apache.pulsar.bookie.rackawareness.BookieRackAffinityMapping",
-      PULSAR_PREFIX_enforceMinNumRacksPerWriteQuorum: "true",
+      PULSAR_PREFIX_reppDnsResolverClass: "org.apache.bookkeeper.net.ScriptBasedMapping",
+      PULSAR_PREFIX_networkTopologyScriptFileName: "/pulsar/rack/zone-of.py",
+      PULSAR_PREFIX_minNumRacksPerWriteQuorum: "2",
+      PULSAR_PREFIX_enforceMinNumRacksPerWriteQuorum: "false",
     });
+    expect(v.autorecovery.extraVolumes).toEqual([{ name: "rack-script", configMap: { name: "pulsar-rack-script", defaultMode: 0o555 } }]);
+    expect(v.autorecovery.extraVolumeMounts).toEqual([{ name: "rack-script", mountPath: "/pulsar/rack", readOnly: true }]);
+    const base = stacks["shop-base"];
+    const script = resourcesOf(base, "kubernetes_config_map_v1").find((c) => c.metadata.name === "pulsar-rack-script");
+    expect(script.data["zone-of.py"]).toContain('BOOKIE_SELECTOR = "app=pulsar,release=pulsar,component=bookie"');
+    const subjects = resourcesOf(base, "kubernetes_role_binding_v1").concat(resourcesOf(base, "kubernetes_cluster_role_binding_v1")).map((b) => b.subject);
+    expect(subjects).toEqual([[{ kind: "ServiceAccount", name: "pulsar-recovery", namespace: "shop-pulsar" }], [{ kind: "ServiceAccount", name: "pulsar-recovery", namespace: "shop-pulsar" }]]);
+    expect(resourcesOf(base, "kubernetes_cluster_role_v1")[0].rule).toEqual([{ api_groups: [""], resources: ["nodes"], verbs: ["get"] }]);
+  });
+
+  test("only the broker's own namespace reaches every port; the platform's namespaces get the TLS client ports", () => {
+    const policies = resourcesOf(stacks["shop-base"], "kubernetes_network_policy_v1").filter((p) => p.metadata.namespace === "shop-pulsar" || String(p.metadata.namespace).includes("broker_Namespace"));
+    const defaultIngress = policies.find((p) => p.metadata.name === "default-ingress");
+    expect(defaultIngress.spec.ingress).toEqual([{ from: [{ namespace_selector: { match_labels: { "kubernetes.io/metadata.name": "shop-pulsar" } } }] }]);
+    const clients = policies.find((p) => p.metadata.name === "pulsar-clients");
+    expect(clients.spec.ingress[0].ports.map((p: any) => p.port)).toEqual(["6651", "8443", "1883"]);
+  });
+
+  test("the chart's init containers get resources; broker and bookie pods run non-root with RuntimeDefault seccomp", () => {
+    expect(v.initContainer.resources).toEqual({ requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } });
+    for (const part of ["broker", "bookkeeper"]) {
+      expect(v[part].securityContext).toEqual({ fsGroup: 0, fsGroupChangePolicy: "OnRootMismatch", runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+    }
+    expect(v.oxia.server.securityContext.seccompProfile).toEqual({ type: "RuntimeDefault" });
   });
 
   test("registers each bookie's rack from its node's zone, again whenever the bookie count changes", () => {

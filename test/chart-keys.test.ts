@@ -12,7 +12,12 @@ import { stackNames, testApp } from "./helpers";
 const RULES: Record<keyof typeof CHARTS, { freeForm: string[]; templateRead: string[] }> = {
   pulsar: {
     // Maps the chart renders whole (toYaml): broker.conf keys, Kubernetes resources, annotations.
-    freeForm: [...["broker", "bookkeeper", "autorecovery", "proxy"].flatMap((c) => [`${c}.configData`, `${c}.resources`]), "broker.service_account.annotations"],
+    freeForm: [
+      ...["broker", "bookkeeper", "autorecovery", "proxy"].flatMap((c) => [`${c}.configData`, `${c}.resources`]),
+      "broker.service_account.annotations",
+      // Rendered whole with toYaml by the templates at pulsar-4.7.0.
+      "initContainer.resources", "broker.securityContext", "bookkeeper.securityContext", "oxia.server.securityContext",
+    ],
     // Commented out in values.yaml at pulsar-4.7.0 but read by its templates: _helpers.tpl
     // (clusterName, images.imagePullSecrets), oxia-server-statefulset.yaml, bookkeeper-, broker-,
     // proxy- and autorecovery-statefulset.yaml.

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ADMIN_SYNC_SCRIPT } from "../lib/broker/admin-sync-script";
+import { rackScript } from "../lib/broker/rack-script";
 
 /**
  * Runs the sync script's functions under python3 against fakes of the Pulsar admin API and the
@@ -118,5 +119,191 @@ describe("admin sync script: service credentials", () => {
     const rotated = runScript(spec, { secrets: first.secrets }, ["sync_credentials"], { ...files, key: randomBytes(32) });
     expect(rotated.calls.map((c) => c[0])).toEqual(["KUBE GET", "KUBE PUT"]);
     expect(rotated.calls[1][2].metadata.resourceVersion).toBe("1");
+  });
+});
+
+/**
+ * A model of the brokers for the rack sequence: `/brokers/ready` answers once they have started
+ * (no ledger needed); `/brokers/health` writes a topic, so, with racks enforced, it fails until at
+ * least 3 bookies sit in registered racks spanning 2 zones (what BookKeeper needs for E=3 with at
+ * least 2 racks per write quorum). Pods get a node after `scheduledAfter` pod listings.
+ */
+function runRackModel(state: object, code: string): { calls: string[]; racks: Record<string, any>; result: string } {
+  const dir = mkdtempSync(join(tmpdir(), "sync-racks-"));
+  try {
+    const spec = {
+      adminUrl: "http://broker:8080",
+      cluster: "shop",
+      pollSeconds: 0.01,
+      racks: { namespace: "shop-pulsar", bookies: 6, bookieSelector: "component=bookie", zoneLabel: "topology.kubernetes.io/zone" },
+      tenants: [{ name: "shop", adminRoles: [], namespaces: [{ name: "orders", topics: [{ name: "placed", partitions: 0 }] }] }],
+    };
+    writeFileSync(join(dir, "spec.json"), JSON.stringify(spec));
+    writeFileSync(join(dir, "sync.py"), ADMIN_SYNC_SCRIPT);
+    writeFileSync(join(dir, "state.json"), JSON.stringify(state));
+    const harness = String.raw`
+import json, sys, importlib.util
+spec = importlib.util.spec_from_file_location("sync", sys.argv[1] + "/sync.py")
+sync = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(sync)
+state = json.load(open(sys.argv[1] + "/state.json"))
+racks = state.get("racks", {})
+calls = []
+listings = [0]
+def healthy():
+    placed = [b for b in state["bookies"] if b in racks]
+    return len(placed) >= 3 and len({racks[b]["rack"] for b in placed}) >= 2
+def fake_admin(method, path, body=None, accept=(200, 204)):
+    calls.append(method + " " + path.split("?")[0])
+    if path == "/admin/v2/brokers/ready":
+        return 200, None
+    if path == "/admin/v2/brokers/health":
+        if not healthy():
+            raise RuntimeError("GET /admin/v2/brokers/health -> 500 Not enough non-faulty bookies available")
+        return 200, None
+    if path == "/admin/v2/bookies/racks-info" and method == "GET":
+        return 200, {"default": racks}
+    if path.startswith("/admin/v2/bookies/racks-info/") and method == "POST":
+        racks[sync.urllib.parse.unquote(path.split("/")[-1].split("?")[0])] = body
+        return 204, None
+    if path == "/admin/v2/bookies/all":
+        return 200, {"bookies": [{"bookieId": b} for b in state["bookies"]]}
+    if "/persistent/" in path and method == "PUT" and not healthy():
+        raise RuntimeError("PUT %s -> 500 could not create ledger" % path)
+    if path.endswith("/permissions"):
+        return 200, {}
+    return 204, None
+def fake_kube(path, method="GET", body=None, accept=(200, 201)):
+    calls.append("KUBE " + method + " " + path.split("?")[0])
+    if "/pods" in path:
+        listings[0] += 1
+        items = []
+        for name, pod in state["pods"].items():
+            scheduled = listings[0] > pod.get("scheduledAfter", 0)
+            items.append({"metadata": {"name": name}, "spec": {"nodeName": pod["node"]} if scheduled else {}})
+        return 200, {"items": items}
+    node = path.split("/")[-1]
+    return 200, {"metadata": {"labels": {"topology.kubernetes.io/zone": state["nodes"][node]}}}
+sync.admin = fake_admin
+sync.kube = fake_kube
+try:
+${code}
+    result = "ok"
+except Exception as e:
+    result = "failed: %s" % e
+print(json.dumps({"calls": calls, "racks": racks, "result": result}))
+`;
+    const r = spawnSync("python3", ["-c", harness, dir], { encoding: "utf8", env: { ...process.env, SYNC_SPEC: join(dir, "spec.json"), SYNC_TIMEOUT_SECONDS: "2" } });
+    if (r.status !== 0) throw new Error(`python3 failed: ${r.stderr}`);
+    return JSON.parse(r.stdout.trim().split("\n").pop()!);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe("admin sync script: racks before anything needs a ledger", () => {
+  const zones = { "node-a": "eu-west-1a", "node-b": "eu-west-1b", "node-c": "eu-west-1c", "node-a2": "eu-west-1a" };
+  const bookieIds = [0, 1, 2, 3, 4, 5].map((i) => `pulsar-bookie-${i}.pulsar-bookie.shop-pulsar.svc.cluster.local:3181`);
+  const pods = Object.fromEntries([0, 1, 2, 3, 4, 5].map((i) => [`pulsar-bookie-${i}`, { node: ["node-a", "node-b", "node-c"][i % 3] }]));
+  const fresh = { bookies: bookieIds, pods, nodes: zones };
+
+  test("a fresh install with no racks: the Job registers every rack first, then health passes and topics are created", () => {
+    const run = runRackModel(fresh, "    sync.main()");
+    expect(run.result).toBe("ok");
+    const firstHealth = run.calls.indexOf("GET /admin/v2/brokers/health");
+    const lastRack = run.calls.lastIndexOf("POST /admin/v2/bookies/racks-info/" + encodeURIComponent(bookieIds[5]));
+    expect(run.calls[0]).toBe("GET /admin/v2/brokers/ready");
+    expect(lastRack).toBeGreaterThan(0);
+    expect(firstHealth).toBeGreaterThan(lastRack);
+    expect(run.calls).toContain("PUT /admin/v2/persistent/shop/orders/placed");
+    expect(Object.values(run.racks).map((r: any) => r.rack).sort()).toEqual(["eu-west-1a", "eu-west-1a", "eu-west-1b", "eu-west-1b", "eu-west-1c", "eu-west-1c"]);
+  });
+
+  test("the old order (health first) never gets there: no rack, no ledger, no health", () => {
+    const run = runRackModel(fresh, '    sync.wait_for("health", "/admin/v2/brokers/health", sync.time.time() + 0.2)\n    sync.sync_racks(sync.time.time() + 1)');
+    expect(run.result).toMatch(/^failed: gave up waiting for health: .*Not enough non-faulty bookies/);
+    expect(run.racks).toEqual({});
+  });
+
+  test("a bookie not scheduled yet is waited for, not skipped", () => {
+    const run = runRackModel({ ...fresh, pods: { ...pods, "pulsar-bookie-4": { node: "node-b", scheduledAfter: 2 } } }, "    sync.main()");
+    expect(run.result).toBe("ok");
+    expect(run.calls.filter((c) => c.startsWith("KUBE GET /api/v1/namespaces/shop-pulsar/pods")).length).toBe(3);
+    expect(run.racks[bookieIds[4]]).toEqual({ rack: "eu-west-1b", hostname: bookieIds[4].split(":")[0] });
+  });
+
+  test("a bookie replaced on another node of its zone keeps its rack; nothing is rewritten", () => {
+    const placed = Object.fromEntries(bookieIds.map((id, i) => [id, { rack: zones[["node-a", "node-b", "node-c"][i % 3] as keyof typeof zones], hostname: id.split(":")[0] }]));
+    const run = runRackModel({ ...fresh, racks: placed, pods: { ...pods, "pulsar-bookie-0": { node: "node-a2" } } }, "    sync.main()");
+    expect(run.result).toBe("ok");
+    expect(run.calls.filter((c) => c.startsWith("POST /admin/v2/bookies/racks-info"))).toEqual([]);
+  });
+
+  test("a bookie added in a new zone later gets its rack on the next run", () => {
+    const placed = Object.fromEntries(bookieIds.map((id, i) => [id, { rack: zones[["node-a", "node-b", "node-c"][i % 3] as keyof typeof zones], hostname: id.split(":")[0] }]));
+    const added = "pulsar-bookie-6.pulsar-bookie.shop-pulsar.svc.cluster.local:3181";
+    const run = runRackModel({ bookies: [...bookieIds, added], racks: placed, pods: { ...pods, "pulsar-bookie-6": { node: "node-d" } }, nodes: { ...zones, "node-d": "eu-west-1d" } }, "    sync.main()");
+    expect(run.result).toBe("ok");
+    expect(run.calls.filter((c) => c.startsWith("POST /admin/v2/bookies/racks-info"))).toEqual([`POST /admin/v2/bookies/racks-info/${encodeURIComponent(added)}`]);
+    expect(run.racks[added].rack).toBe("eu-west-1d");
+  });
+
+  test("a node without a zone label fails the Job with the reason, instead of leaving a bookie out", () => {
+    const run = runRackModel({ ...fresh, nodes: { ...zones, "node-c": "" } }, "    sync.main()");
+    expect(run.result).toMatch(/^failed: racks incomplete: no zone for bookie pulsar-bookie-2\./);
+  });
+});
+
+describe("autorecovery's rack resolver (BookKeeper ScriptBasedMapping)", () => {
+  const script = rackScript({ namespace: "shop-pulsar", bookieSelector: { component: "bookie" }, zoneLabel: "topology.kubernetes.io/zone" });
+  const pods = [
+    { metadata: { name: "pulsar-bookie-0" }, status: { podIP: "10.0.1.5" }, spec: { nodeName: "node-a" } },
+    { metadata: { name: "pulsar-bookie-1" }, status: { podIP: "10.0.2.7" }, spec: { nodeName: "node-b" } },
+    { metadata: { name: "pulsar-bookie-2" }, status: {}, spec: {} },
+  ];
+  const nodes = { "node-a": "eu-west-1a", "node-b": "eu-west-1b" };
+
+  function resolve(args: string[]): { code: number; out: string; listed: string[] } {
+    const dir = mkdtempSync(join(tmpdir(), "rack-script-"));
+    try {
+      writeFileSync(join(dir, "zone_of.py"), script);
+      writeFileSync(join(dir, "state.json"), JSON.stringify({ pods, nodes }));
+      const harness = String.raw`
+import json, sys, importlib.util
+spec = importlib.util.spec_from_file_location("zone_of", sys.argv[1] + "/zone_of.py")
+m = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(m)
+state = json.load(open(sys.argv[1] + "/state.json"))
+listed = []
+def fake_get(path):
+    listed.append(path)
+    if "/pods" in path:
+        return {"items": state["pods"]}
+    return {"metadata": {"labels": {"topology.kubernetes.io/zone": state["nodes"][path.split("/")[-1]]}}}
+m.kube_get = fake_get
+m.time.sleep = lambda s: None
+code = m.main(sys.argv[2:])
+sys.stderr.write(json.dumps({"code": code, "listed": listed}) + "\n")
+`;
+      const r = spawnSync("python3", ["-c", harness, dir, ...args], { encoding: "utf8" });
+      const meta = JSON.parse(r.stderr.trim().split("\n").pop()!);
+      return { code: meta.code, out: r.stdout, listed: meta.listed };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  test("answers /<zone> per bookie IP or hostname, one line per argument, /default-rack for others", () => {
+    const r = resolve(["10.0.1.5", "pulsar-bookie-1.pulsar-bookie.shop-pulsar.svc.cluster.local", "10.9.9.9"]);
+    expect(r.code).toBe(0);
+    expect(r.out.split("\n").filter(Boolean)).toEqual(["/eu-west-1a", "/eu-west-1b", "/default-rack"]);
+    expect(r.listed[0]).toBe("/api/v1/namespaces/shop-pulsar/pods?labelSelector=component%3Dbookie");
+  });
+
+  test("exits 0 with no argument (BookKeeper's start-up check) and non-zero for a bookie without a zone yet, so nothing wrong is cached", () => {
+    expect(resolve([]).code).toBe(0);
+    const pending = resolve(["pulsar-bookie-2.pulsar-bookie.shop-pulsar.svc.cluster.local"]);
+    expect(pending.code).toBe(1);
+    expect(pending.out).toBe("");
   });
 });

@@ -6,7 +6,10 @@
  * 1. Racks: maps every registered bookie to the zone of the node its pod runs on (read from the
  *    Kubernetes API with the Job's own ServiceAccount), so rack-aware placement spreads each
  *    ledger's copies across zones. The chart cannot do this. Bookies keep their zone for life
- *    because their volumes are zonal.
+ *    because their volumes are zonal. This runs as soon as the brokers have started and before
+ *    anything that needs a ledger (the health check included): with racks enforced, no ledger can
+ *    be created before it, so waiting on one first would wait forever. It retries until every
+ *    expected bookie is registered and placed.
  * 2. Tenants, namespaces (retention, offload policy) and topics declared in code.
  * 3. Permissions: the platform owns the permissions of the namespaces and topics it declares, so a
  *    grant removed from the code is revoked here.
@@ -49,6 +52,7 @@ def admin(method, path, body=None, accept=(200, 204)):
 
 
 def kube(path, method="GET", body=None, accept=(200, 201)):
+    """Calls the Kubernetes API with the Job's token; returns (status, body)."""
     token = open(SA + "/token").read().strip()
     return request("https://kubernetes.default.svc", method, path, body, token, SA + "/ca.crt", accept)
 
@@ -98,44 +102,62 @@ def sync_credentials():
             log("credentials of %s updated in %s/%s" % (c["role"], c["namespace"], c["secret"]))
 
 
-def wait_for_broker(deadline):
+def wait_for(what, path, deadline):
     while True:
         try:
-            admin("GET", "/admin/v2/brokers/health")
+            admin("GET", path)
             return
         except Exception as e:
             if time.time() > deadline:
-                raise
-            log("waiting for the broker: %s" % e)
-            time.sleep(10)
+                raise RuntimeError("gave up waiting for %s: %s" % (what, e))
+            log("waiting for %s: %s" % (what, e))
+            time.sleep(SPEC.get("pollSeconds", 10))
 
 
-def sync_racks():
-    racks = SPEC.get("racks")
-    if not racks:
-        return
-    pods = kube("/api/v1/namespaces/%s/pods?labelSelector=%s" % (racks["namespace"], urllib.parse.quote(racks["bookieSelector"])))
+def place_racks(racks):
+    """Registers the zone of every bookie that has none yet; returns what is still missing."""
+    pods = kube("/api/v1/namespaces/%s/pods?labelSelector=%s" % (racks["namespace"], urllib.parse.quote(racks["bookieSelector"])))[1]
     zones, zone_of_pod = {}, {}
     for pod in pods["items"]:
         node = pod["spec"].get("nodeName")
         if not node:
             continue
         if node not in zones:
-            zones[node] = kube("/api/v1/nodes/" + node)["metadata"].get("labels", {}).get(racks["zoneLabel"])
+            zones[node] = kube("/api/v1/nodes/" + node)[1]["metadata"].get("labels", {}).get(racks["zoneLabel"])
         zone_of_pod[pod["metadata"]["name"]] = zones[node]
-    current = admin("GET", "/admin/v2/bookies/racks-info")[1] or {}
-    placed = current.get("default", {})
-    for bookie in (admin("GET", "/admin/v2/bookies/all")[1] or {}).get("bookies", []):
+    placed = (admin("GET", "/admin/v2/bookies/racks-info")[1] or {}).get("default", {})
+    bookies = (admin("GET", "/admin/v2/bookies/all")[1] or {}).get("bookies", [])
+    missing = []
+    if len(bookies) < racks["bookies"]:
+        missing.append("%d of %d bookies registered" % (len(bookies), racks["bookies"]))
+    for bookie in bookies:
         bookie_id = bookie["bookieId"]
         host = bookie_id.rsplit(":", 1)[0]
         zone = zone_of_pod.get(host.split(".")[0])
         if not zone:
-            log("no zone known for bookie %s (pod not scheduled or node unlabelled)" % bookie_id)
+            missing.append("no zone for bookie %s (pod not scheduled or node unlabelled)" % bookie_id)
             continue
         if placed.get(bookie_id, {}).get("rack") == zone:
             continue
+        # A metadata write: it needs no ledger, so it works while BookKeeper refuses every ensemble.
         admin("POST", "/admin/v2/bookies/racks-info/%s?group=default" % urllib.parse.quote(bookie_id, safe=""), {"rack": zone, "hostname": host})
         log("bookie %s -> rack %s" % (bookie_id, zone))
+    return missing
+
+
+def sync_racks(deadline):
+    racks = SPEC.get("racks")
+    if not racks:
+        return
+    while True:
+        missing = place_racks(racks)
+        if not missing:
+            log("every bookie is in its zone's rack")
+            return
+        if time.time() > deadline:
+            raise RuntimeError("racks incomplete: " + "; ".join(missing))
+        log("racks incomplete, retrying: " + "; ".join(missing))
+        time.sleep(SPEC.get("pollSeconds", 10))
 
 
 def sync_resources():
@@ -171,8 +193,14 @@ def sync_resources():
 
 
 def main():
-    wait_for_broker(time.time() + int(os.environ.get("SYNC_TIMEOUT_SECONDS", "900")))
-    sync_racks()
+    deadline = time.time() + int(os.environ.get("SYNC_TIMEOUT_SECONDS", "900"))
+    # The order matters. With racks enforced, BookKeeper refuses every new ledger until bookies
+    # sit in at least two racks, and the broker health check writes a topic (a new ledger). So:
+    # wait only until the brokers have started (no ledger), register the racks (metadata only),
+    # and only then wait for health and create topics.
+    wait_for("the brokers to start", "/admin/v2/brokers/ready", deadline)
+    sync_racks(deadline)
+    wait_for("the brokers to write (health check)", "/admin/v2/brokers/health", deadline)
     sync_resources()
     sync_credentials()
     log("done")

@@ -4,9 +4,13 @@ import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { PersistentVolumeClaimV1 } from "@cdktf/provider-kubernetes/lib/persistent-volume-claim-v1";
 import { TerraformStack, TerraformVariable } from "cdktf";
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
+import { RoleV1 } from "@cdktf/provider-kubernetes/lib/role-v1";
+import { RoleBindingV1 } from "@cdktf/provider-kubernetes/lib/role-binding-v1";
+import { ClusterRoleV1 } from "@cdktf/provider-kubernetes/lib/cluster-role-v1";
+import { ClusterRoleBindingV1 } from "@cdktf/provider-kubernetes/lib/cluster-role-binding-v1";
 import { IComponentContext, notInstalled } from "../core/component";
 import { IPlatform, Layer } from "../core/context";
-import { BROKER_DEFAULTS, JvmResources, OFFLOAD_DELETION_LAG_MS } from "../core/defaults";
+import { BROKER_DEFAULTS, JvmResources, OFFLOAD_DELETION_LAG_MS, PULSAR_INIT_RESOURCES } from "../core/defaults";
 import { check, checkKnownOptions, PlatformConfigError } from "../core/errors";
 import { HelmChart, HelmValues, toChartResources } from "../core/helm-chart";
 import { WorkloadRole } from "../core/placement";
@@ -17,7 +21,8 @@ import { BrokerSync } from "./broker-sync";
 import { OFFLOAD_DATA_DIR, OFFLOAD_PROFILE_CONFIGMAP, OFFLOAD_SECRET, OffloadRendering, OffloadStore } from "./offload";
 import { Protocol } from "./protocol";
 import { BrokerBase, ServiceCredentials } from "./broker-base";
-import { PULSAR_RELEASE, PULSAR_SECRETS, pulsarPodLabels } from "./pulsar-names";
+import { PULSAR_RELEASE, PULSAR_SECRETS, PULSAR_SERVICE_ACCOUNTS, pulsarPodLabels } from "./pulsar-names";
+import { rackScript } from "./rack-script";
 
 /** Options of the broker. */
 export interface BrokerOptions {
@@ -218,6 +223,9 @@ export class Broker extends BrokerBase {
       // The chart sets no container securityContext (no allowPrivilegeEscalation/capabilities), so
       // "restricted" would reject its pods; warn/audit stay restricted.
       enforce: "baseline",
+      // Only the broker's own pods reach every port (the plaintext 6650/8080 the chart keeps open,
+      // BookKeeper, Oxia); other namespaces of the platform get the client ports below.
+      allowIngressFromPlatform: false,
     });
     const clientPorts = [...(tls ? [6651, 8443] : [6650, 8080]), ...[...byName.values()].map((p) => p.port)];
     new NetworkPolicyV1(base, "ClientIngress", {
@@ -273,6 +281,28 @@ export class Broker extends BrokerBase {
           id: variable("offload_credential_id", "Object store access key id (or account name) for tiered storage."),
           secret: variable("offload_credential_secret", "Object store secret key (or account key, or GCS JSON key) for tiered storage."),
         },
+      });
+    }
+    if (spread) {
+      // Autorecovery's rack resolver, and its right to read bookie pods and their nodes' zones.
+      new ConfigMapV1(base, "RackScript", {
+        metadata: { name: RACK_SCRIPT_CONFIGMAP, namespace: ns.name, labels: platform.labels("broker", RACK_SCRIPT_CONFIGMAP) },
+        data: { [RACK_SCRIPT_FILE]: rackScript({ namespace, bookieSelector: pulsarPodLabels("bookie"), zoneLabel: target.zoneLabel }) },
+      });
+      const subject = [{ kind: "ServiceAccount", name: PULSAR_SERVICE_ACCOUNTS.autorecovery, namespace }];
+      const labels = platform.labels("broker", "pulsar-rack-reader");
+      new RoleV1(base, "RackPodReader", { metadata: { name: "pulsar-rack-reader", namespace: ns.name, labels }, rule: [{ apiGroups: [""], resources: ["pods"], verbs: ["get", "list"] }] });
+      new RoleBindingV1(base, "RackPodReaderBinding", {
+        metadata: { name: "pulsar-rack-reader", namespace: ns.name, labels },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "pulsar-rack-reader" },
+        subject,
+      });
+      const nodeReader = `${platform.platformName}-pulsar-rack-reader-nodes`;
+      new ClusterRoleV1(base, "RackNodeReader", { metadata: { name: nodeReader, labels }, rule: [{ apiGroups: [""], resources: ["nodes"], verbs: ["get"] }] });
+      new ClusterRoleBindingV1(base, "RackNodeReaderBinding", {
+        metadata: { name: nodeReader, labels },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: nodeReader },
+        subject,
       });
     }
     if (offload?.volumes.some((v) => v.name === "offload-profile")) {
@@ -432,6 +462,8 @@ function brokerValues(input: ValuesInput): HelmValues {
       dekaf: false,
     },
     "victoria-metrics-k8s-stack": { enabled: false },
+    // Every init container of the chart takes these; the JWT secret Job takes none (README, security notes).
+    initContainer: { resources: toChartResources(PULSAR_INIT_RESOURCES) },
     affinity: { anti_affinity: !platform.target.singleNode },
     defaultPulsarImageRepository: platform.mirror.image(IMAGES.pulsar.repository),
     defaultPulsarImageTag: input.pulsarVersion,
@@ -458,11 +490,14 @@ function brokerValues(input: ValuesInput): HelmValues {
         topologySpreadConstraints: platform.placement.spread(pulsarPodLabels("oxia-server"), WorkloadRole.QUORUM),
         affinity: { ...hard, anti_affinity_topology_key: "kubernetes.io/hostname" },
         podMonitor: { enabled: false },
+        // The Oxia image's user is not known to be non-root: only the seccomp profile is added.
+        securityContext: { ...CHART_POD_SECURITY, seccompProfile: { type: "RuntimeDefault" } },
       },
       coordinator: { podMonitor: { enabled: false } },
     },
     bookkeeper: {
       ...part("bookie", WorkloadRole.QUORUM, t.bookies, sizes.bookie),
+      securityContext: PULSAR_POD_SECURITY,
       affinity: { ...hard, anti_affinity_topology_key: "kubernetes.io/hostname" },
       pdb: { usePolicy: t.bookies > 1, maxUnavailable: 1 },
       configData: { PULSAR_MEM: mem(sizes.bookie) },
@@ -478,18 +513,29 @@ function brokerValues(input: ValuesInput): HelmValues {
         ...prefixed(
           spread
             ? {
-                // Re-replication must keep the same zone spread as the brokers' writes.
+                // Re-replication spreads copies over zones like the brokers' writes. Autorecovery
+                // cannot read the racks the brokers' store holds (it opens the BookKeeper metadata
+                // namespace), so it resolves each bookie's zone itself, from the same node labels
+                // (rack-script.ts). Not enforced: a copy in the wrong zone beats no copy.
                 ensemblePlacementPolicy: "org.apache.bookkeeper.client.RackawareEnsemblePlacementPolicy",
-                reppDnsResolverClass: "org.apache.pulsar.bookie.rackawareness.BookieRackAffinityMapping",
+                reppDnsResolverClass: "org.apache.bookkeeper.net.ScriptBasedMapping",
+                networkTopologyScriptFileName: `${RACK_SCRIPT_DIR}/${RACK_SCRIPT_FILE}`,
                 minNumRacksPerWriteQuorum: "2",
-                enforceMinNumRacksPerWriteQuorum: "true",
+                enforceMinNumRacksPerWriteQuorum: "false",
               }
             : {},
         ),
       },
+      ...(spread
+        ? {
+            extraVolumes: [{ name: "rack-script", configMap: { name: RACK_SCRIPT_CONFIGMAP, defaultMode: 0o555 } }],
+            extraVolumeMounts: [{ name: "rack-script", mountPath: RACK_SCRIPT_DIR, readOnly: true }],
+          }
+        : {}),
     },
     broker: {
       ...part("broker", WorkloadRole.STATELESS, t.brokers, sizes.broker),
+      securityContext: PULSAR_POD_SECURITY,
       pdb: { usePolicy: t.brokers > 1, maxUnavailable: 1 },
       configData: brokerConfig,
       ...(protocols.length > 0
@@ -515,6 +561,20 @@ function brokerValues(input: ValuesInput): HelmValues {
     },
   };
 }
+
+/** The chart's pod security context (volumes writable by the image's group, root). */
+const CHART_POD_SECURITY = { fsGroup: 0, fsGroupChangePolicy: "OnRootMismatch" };
+/**
+ * Pod security of the parts whose chart templates take one (broker, bookies): the Pulsar image
+ * runs as UID 10000, so non-root is checked by the kubelet; the chart has no container-level
+ * securityContext for any part (README, security notes).
+ */
+const PULSAR_POD_SECURITY = { ...CHART_POD_SECURITY, runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } };
+
+/** Autorecovery's rack resolver: ConfigMap, mount directory and file name. */
+const RACK_SCRIPT_CONFIGMAP = "pulsar-rack-script";
+const RACK_SCRIPT_DIR = "/pulsar/rack";
+const RACK_SCRIPT_FILE = "zone-of.py";
 
 /** Where protocol handler NARs are copied in the broker (its `protocolHandlerDirectory`). */
 const PROTOCOLS_DIR = "/pulsar/protocols";

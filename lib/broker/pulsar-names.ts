@@ -15,3 +15,9 @@ export const PULSAR_SECRETS = {
   signingKey: { secretName: `${PULSAR_RELEASE}-token-symmetric-key`, key: "SECRETKEY" },
   ca: { secretName: `${PULSAR_RELEASE}-ca-tls`, key: "ca.crt" },
 } as const;
+
+/** ServiceAccounts the chart gives its pods (`<fullname>-<component>[-acct]`). */
+export const PULSAR_SERVICE_ACCOUNTS = {
+  broker: `${PULSAR_RELEASE}-broker-acct`,
+  autorecovery: `${PULSAR_RELEASE}-recovery`,
+} as const;

@@ -105,6 +105,13 @@ export const BROKER_DEFAULTS: Record<
   },
 };
 
+/**
+ * Resources of the Pulsar chart's own init containers (wait-for-Oxia, wait-for-bookies, the
+ * cluster-id check, which starts a JVM). One size: they run before the main containers, so a pod's
+ * request is the larger of the two, not their sum.
+ */
+export const PULSAR_INIT_RESOURCES: Resources = { cpu: "100m", memory: "256Mi", memoryLimit: "512Mi" };
+
 /** Time a ledger stays in BookKeeper after it was offloaded (Pulsar's default, 4 h). */
 export const OFFLOAD_DELETION_LAG_MS = 4 * 60 * 60 * 1000;
 
