@@ -57,7 +57,7 @@ describe.each(Object.keys(BLUEPRINTS))("blueprint %s", (blueprint) => {
 
 test("the CRD check above finds a custom resource planned with its chart", () => {
   const pin: ChartPin = { repository: "https://charts.example.com", chart: "ops", version: "1.0.0", appVersion: "1", crdGroups: ["ops.example.com"] };
-  const app = new App({ skipValidation: true, outdir: Testing.app().outdir });
+  const app = new App({ skipValidation: true, outdir: testApp().outdir });
   const p = new MicroservicePlatform(app, "bad", { target: Target.kind(), profile: Profile.DEV });
   new HelmChart(p.stack(Layer.SYSTEM), "ops", { pin, namespace: "ops" });
   new CustomResource(p.stack(Layer.SYSTEM), "thing", { manifest: { apiVersion: "ops.example.com/v1", kind: "Thing", metadata: { name: "t" } } });

@@ -1,8 +1,23 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { App, Testing, TerraformStack } from "cdktf";
+
+// One temporary directory per test file for every app's outdir, removed after the file's tests
+// (test/setup.ts); Testing.app() alone leaves a directory in the system's temp dir per app.
+let outRoot: string | undefined;
+let apps = 0;
 
 /** A fresh test app (temporary outdir, no feature-flag noise). */
 export function testApp(): App {
-  return Testing.app();
+  outRoot ??= mkdtempSync(join(tmpdir(), "msp-test-"));
+  return Testing.app({ outdir: join(outRoot, String(apps++)) });
+}
+
+/** Removes the outdirs of this file's apps. */
+export function removeTestOutdirs(): void {
+  if (outRoot) rmSync(outRoot, { recursive: true, force: true });
+  outRoot = undefined;
 }
 
 /** The synthesized JSON of a stack of the app, by name, with validations run. */
