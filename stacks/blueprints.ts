@@ -1,5 +1,7 @@
 import { Construct } from "constructs";
-import { IMAGES, MicroservicePlatform, MicroservicePlatformProps, OffloadCredentials, OffloadStore, Profile, Target } from "../lib";
+import {
+  DaprRuntime, IMAGES, MicroservicePlatform, MicroservicePlatformProps, OffloadCredentials, OffloadStore, Profile, Target, TraceStorage, Tracing,
+} from "../lib";
 
 /**
  * The default blueprints: one platform per place it runs, each with its broker offloading cold
@@ -47,14 +49,37 @@ export const BLUEPRINTS: Record<string, (scope: Construct) => MicroservicePlatfo
     }),
 };
 
-/** A platform with a demo service in its default team, granted to publish on a topic. */
+/**
+ * A platform with the sidecar runtime and tracing, and in its default team a publisher and a
+ * subscriber (podinfo) talking through Dapr over the broker's `public/default/hello` topic:
+ * `POST /echo` on hello-publisher is forwarded to its sidecar's publish endpoint, and
+ * hello-subscriber receives each message on `/echo`; both trace to Jaeger.
+ */
 function blueprint(scope: Construct, name: string, props: MicroservicePlatformProps): MicroservicePlatform {
-  const platform = new MicroservicePlatform(scope, name, props);
-  const hello = platform.addService("hello", {
-    image: `${IMAGES.demoService.repository}:${IMAGES.demoService.tag}`,
-    port: 9898,
-    health: { readinessPath: "/readyz", livenessPath: "/healthz" },
+  const production = props.profile === Profile.PRODUCTION;
+  const dapr = new DaprRuntime();
+  const platform = new MicroservicePlatform(scope, name, {
+    ...props,
+    components: [
+      dapr,
+      new Tracing({
+        // The default blueprints bring no trace store of their own; name yours with TraceStorage.elasticsearch().
+        storage: TraceStorage.memory(production ? { productionReason: "demo blueprint without a trace store: traces are kept for inspection only" } : {}),
+      }),
+    ],
   });
-  platform.broker.topic("hello").grantProduce(hello);
+  const hello = platform.broker.topic("hello");
+  const deadLetters = platform.broker.topic("hello-dlq");
+  const demo = (service: string, env: Record<string, string>) =>
+    platform.addService(service, {
+      image: `${IMAGES.demoService.repository}:${IMAGES.demoService.tag}`,
+      port: 9898,
+      health: { readinessPath: "/readyz", livenessPath: "/healthz" },
+      env: { PODINFO_OTEL_SERVICE_NAME: service, ...env },
+    });
+  const publisher = demo("hello-publisher", { PODINFO_BACKEND_URL: `http://localhost:3500/v1.0/publish/${dapr.pubsubNameOf(hello.namespace)}/${hello.name}` });
+  dapr.publish(publisher, hello);
+  const subscriber = demo("hello-subscriber", {});
+  dapr.subscribe(subscriber, hello, { route: "/echo", deadLetter: deadLetters });
   return platform;
 }

@@ -1,6 +1,6 @@
 import { App, Testing, TerraformStack } from "cdktf";
 import { parse } from "yaml";
-import { CHARTS, MicroservicePlatform, Mirror, OffloadCredentials, OffloadStore, Protocol, Target } from "../lib";
+import { CHARTS, DaprRuntime, MicroservicePlatform, Mirror, OffloadCredentials, OffloadStore, Protocol, Target, TraceStorage, Tracing } from "../lib";
 import { BLUEPRINTS } from "../stacks/blueprints";
 import { chartKeys, fixturePath, unknownPaths } from "./chart-keys";
 import { stackNames, testApp } from "./helpers";
@@ -31,6 +31,23 @@ const RULES: Record<keyof typeof CHARTS, { freeForm: string[]; templateRead: str
     freeForm: ["resources", "webhook.resources", "cainjector.resources", "startupapicheck.resources"],
     templateRead: [],
   },
+  dapr: {
+    // Resources are passed whole to each component's container (the subcharts' templates at v1.18.3).
+    freeForm: ["dapr_operator.resources", "dapr_sentry.resources", "dapr_placement.resources", "dapr_scheduler.resources", "dapr_sidecar_injector.resources"],
+    templateRead: [],
+  },
+  openTelemetryCollector: {
+    // config is merged with the chart's own configuration; the rest are rendered whole (toYaml).
+    freeForm: ["config", "resources", "securityContext", "podSecurityContext", "topologySpreadConstraints"],
+    // Commented out in values.yaml at opentelemetry-collector-0.170.0, read by templates/pdb.yaml.
+    templateRead: ["podDisruptionBudget.maxUnavailable"],
+  },
+  jaeger: {
+    // userconfig is Jaeger's own configuration, passed whole.
+    freeForm: ["userconfig", "jaeger.podSecurityContext", "jaeger.securityContext", "jaeger.resources", "jaeger.topologySpreadConstraints"],
+    // Commented out in values.yaml at jaeger-4.11.1, read by templates/jaeger/jaeger-deploy.yaml (values.yaml spells it "topologySpreadContraints").
+    templateRead: ["jaeger.resources", "jaeger.topologySpreadConstraints"],
+  },
 };
 
 function releaseValues(app: App): Map<string, any[]> {
@@ -55,12 +72,16 @@ const maximal = () => {
       ],
       offload: OffloadStore.s3("max-offload", { credentials: OffloadCredentials.workloadIdentity("arn:aws:iam::111122223333:role/x") }),
     },
+    components: [
+      new DaprRuntime(),
+      new Tracing({ storage: TraceStorage.elasticsearch({ urls: ["https://es.example.com:9200"], username: "jaeger", password: { secretName: "es", key: "password" } }) }),
+    ],
   });
   return app;
 };
 const apps: [string, () => App][] = [
   ...Object.entries(BLUEPRINTS).map(([name, bp]) => [name, () => { const a = testApp(); bp(a); return a; }] as [string, () => App]),
-  ["maximal (mirror, every protocol, S3 with workload identity)", maximal],
+  ["maximal (mirror, every protocol, S3 with workload identity, Dapr, tracing to Elasticsearch)", maximal],
 ];
 
 test.each(Object.entries(CHARTS))("chart %s has a key fixture derived at its pinned version, and rules here", (key, pin) => {

@@ -11,11 +11,12 @@ describe("Team", () => {
   test("is a restricted namespace with default-deny ingress, a quota, default resources and RBAC", () => {
     const { app, platform } = shop();
     platform.addTeam("checkout", { editGroups: ["devs"], viewGroups: ["sre"], allowIngressFromNamespaces: ["catalog"] });
-    const out = synthStack(app, "shop-apps");
-    const [ns] = resourcesOf(out, "kubernetes_namespace_v1");
+    const out = synthStack(app, "shop-base");
+    // in the base layer: the namespace exists before anything is planned in it
+    const [ns] = resourcesOf(out, "kubernetes_namespace_v1").filter((n) => n.metadata.name === "checkout");
     expect(ns.metadata.name).toBe("checkout");
     expect(ns.metadata.labels).toMatchObject({ "pod-security.kubernetes.io/enforce": "restricted", "platform.cdktf.io/platform": "shop" });
-    const [policy] = resourcesOf(out, "kubernetes_network_policy_v1");
+    const [policy] = resourcesOf(out, "kubernetes_network_policy_v1").filter((p) => String(p.metadata.namespace).includes("checkout"));
     expect(policy.spec.pod_selector).toEqual({});
     expect(policy.spec.policy_types).toEqual(["Ingress"]);
     expect(policy.spec.ingress[0].from).toEqual([
@@ -32,15 +33,16 @@ describe("Team", () => {
   test("carries the target's workload-identity namespace labels (ACK RRSA)", () => {
     const { app, platform } = shop(Profile.PRODUCTION, Target.ack({ region: "cn-hangzhou", zones: ["h", "i", "j"] }));
     platform.addTeam("t1", { quota: false });
-    const out = synthStack(app, "shop-apps");
-    expect(resourcesOf(out, "kubernetes_namespace_v1")[0].metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
-    expect(resourcesOf(out, "kubernetes_namespace_v1")[0].metadata.labels["pod-identity.alibabacloud.com/injection"]).toBe("on");
+    const out = synthStack(app, "shop-base");
+    const [ns] = resourcesOf(out, "kubernetes_namespace_v1").filter((n) => n.metadata.name === "t1");
+    expect(ns.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
+    expect(ns.metadata.labels["pod-identity.alibabacloud.com/injection"]).toBe("on");
     expect(resourcesOf(out, "kubernetes_resource_quota_v1")).toEqual([]);
   });
 
   test("fails on an unknown team option", () => {
     const { platform } = shop();
-    expect(() => platform.addTeam("t1", { quotas: false } as any)).toThrow(/\[shop-apps\/Teams\/t1\] unknown option "quotas"/);
+    expect(() => platform.addTeam("t1", { quotas: false } as any)).toThrow(/\[shop-base\/Teams\/t1\] unknown option "quotas"/);
   });
 });
 

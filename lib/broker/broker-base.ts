@@ -1,4 +1,4 @@
-import type { IServiceBinding } from "../core/bindings";
+import type { IServiceBinding, ITeam } from "../core/bindings";
 import { IComponentContext, IPlatformComponent, notInstalled } from "../core/component";
 import { check, checkKnownOptions, PlatformConfigError } from "../core/errors";
 import { PulsarAction, PulsarNamespace, PulsarTenant, PulsarTopic, TenantOptions, TopicOptions, ITenancyOwner } from "./tenancy";
@@ -18,9 +18,9 @@ export const PULSAR_ENV = {
   trustCertsFile: "PULSAR_TLS_TRUST_CERTS_FILE_PATH",
 } as const;
 
-/** A service's credentials for the broker: its role, and the Secret in its namespace that holds the token. */
+/** Credentials for the broker: a role, and the Secret in its namespace that holds its token. */
 export interface ServiceCredentials {
-  /** The Pulsar role (the JWT subject): `<namespace>.<service>`. */
+  /** The Pulsar role (the JWT subject): `<namespace>.<name>` (a service's name, or a principal such as "dapr.sidecars"). */
   readonly role: string;
   /** Namespace of the service (plain name). */
   readonly namespaceName: string;
@@ -54,6 +54,10 @@ export interface IBroker extends IPlatformComponent, ITenancyOwner {
   readonly defaultNamespace: PulsarNamespace;
   /** Wires a service to the broker (URL, token by reference, CA) without granting anything yet; returns its credentials. */
   connect(service: IServiceBinding): ServiceCredentials;
+  /** Credentials of a principal of a team that is not one service (e.g. the team's Dapr sidecars): role `<namespace>.<name>`, Secret `<name>-pulsar`. */
+  credentialsFor(team: ITeam, name: string): ServiceCredentials;
+  /** Gives credentials the actions on a namespace or topic (a permission only; the holder is wired by whoever asked for the credentials). */
+  grantTo(resource: PulsarNamespace | PulsarTopic, credentials: ServiceCredentials, actions: readonly PulsarAction[]): void;
 }
 
 /** Whether a component is a broker. */
@@ -78,6 +82,7 @@ export abstract class BrokerBase implements IBroker {
   private installContext?: IComponentContext;
   private readonly tenants = new Map<string, PulsarTenant>();
   private readonly connected = new Map<IServiceBinding, ServiceCredentials>();
+  private readonly issued = new Map<string, ServiceCredentials>();
 
   /** Where errors about this broker point. */
   public get site(): string {
@@ -112,10 +117,37 @@ export abstract class BrokerBase implements IBroker {
   }
 
   public grantAccess(resource: PulsarNamespace | PulsarTopic, service: IServiceBinding, actions: readonly PulsarAction[]): void {
+    this.grantTo(resource, this.connect(service), actions);
+  }
+
+  public grantTo(resource: PulsarNamespace | PulsarTopic, credentials: ServiceCredentials, actions: readonly PulsarAction[]): void {
     const tenant = resource instanceof PulsarTopic ? resource.namespace.tenant : resource.tenant;
     check(tenant.owner === this, this.site, `${resource.fullName} belongs to another broker`, resource.fullName, "Grant on the topics of the broker the service's platform uses.");
-    const credentials = this.connect(service);
+    check(this.issued.get(credentials.role) === credentials, this.site, `credentials of role "${credentials.role}" were not issued by this broker`, credentials.role, "Get them from broker.connect(service) or broker.credentialsFor(team, name).");
     resource.permissions.allow(credentials.role, actions);
+  }
+
+  public credentialsFor(team: ITeam, name: string): ServiceCredentials {
+    const context = this.context;
+    if (!team || typeof team !== "object" || typeof team.namespaceName !== "string") {
+      throw new PlatformConfigError(this.site, "credentials are issued to a team of the platform", team, "Pass a Team that platform.addTeam() returned.");
+    }
+    if (team.platform !== context.platform) {
+      throw new PlatformConfigError(
+        this.site,
+        `team ${team.node.path} belongs to platform "${team.platform.platformName}", not to this broker's platform "${context.platform.platformName}"`,
+        team.node.path,
+        "Use each platform's own broker for its teams.",
+      );
+    }
+    check(typeof name === "string" && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name) && name.length <= 200, this.site, "a principal name must be lowercase letters, digits, '-' and '.'", name, 'Use e.g. "dapr.sidecars".');
+    const role = `${team.namespaceName}.${name}`;
+    const existing = this.issued.get(role);
+    if (existing) return existing;
+    const credentials: ServiceCredentials = { role, namespaceName: team.namespaceName, namespace: team.namespace, secretName: `${name}-pulsar` };
+    this.issued.set(role, credentials);
+    this.credentialsIssued(credentials);
+    return credentials;
   }
 
   public connect(service: IServiceBinding): ServiceCredentials {
@@ -133,19 +165,13 @@ export abstract class BrokerBase implements IBroker {
     }
     const existing = this.connected.get(service);
     if (existing) return existing;
-    const credentials: ServiceCredentials = {
-      role: `${service.team.namespaceName}.${service.serviceName}`,
-      namespaceName: service.team.namespaceName,
-      namespace: service.team.namespace,
-      secretName: `${service.serviceName}-pulsar`,
-    };
+    const credentials = this.credentialsFor(service.team, service.serviceName);
     this.connected.set(service, credentials);
     service.addEnv(PULSAR_ENV.url, this.pulsarUrl);
     service.addEnv(PULSAR_ENV.token, { secretName: credentials.secretName, key: "token" });
     service.addEnv(PULSAR_ENV.tokenFile, `${PULSAR_CREDENTIALS_DIR}/token`);
     if (this.tls && this.suppliesCa) service.addEnv(PULSAR_ENV.trustCertsFile, `${PULSAR_CREDENTIALS_DIR}/ca.crt`);
     service.mountSecret(credentials.secretName, PULSAR_CREDENTIALS_DIR);
-    this.credentialsIssued(credentials);
     return credentials;
   }
 
@@ -157,7 +183,7 @@ export abstract class BrokerBase implements IBroker {
 
   /** The credentials handed out so far. */
   protected get credentials(): ServiceCredentials[] {
-    return [...this.connected.values()];
+    return [...this.issued.values()];
   }
 
   /** Tenants, namespaces, topics and permissions as the sync job reads them. */
@@ -171,6 +197,6 @@ export abstract class BrokerBase implements IBroker {
   /** Creates the broker's objects. */
   protected abstract installBroker(context: IComponentContext): void;
 
-  /** Called once per service when it is first connected (e.g. to let the sync Job write its Secret). */
+  /** Called once per credentials issued (e.g. to let the sync Job write their Secret). */
   protected abstract credentialsIssued(credentials: ServiceCredentials): void;
 }

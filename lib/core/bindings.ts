@@ -13,9 +13,9 @@ export interface SecretKeyRef {
 export interface ITeam extends IConstruct {
   /** Team name. */
   readonly teamName: string;
-  /** The namespace, as a reference that orders dependents after it (use in `metadata.namespace`). */
+  /** The namespace's name. Teams live in the base layer, so the apps layer may use it as is. */
   readonly namespace: string;
-  /** The namespace name as plain text (use to derive names, never to order). */
+  /** The namespace's name (the same as `namespace`). */
   readonly namespaceName: string;
   /** The platform the team belongs to. */
   readonly platform: IPlatform;
@@ -40,8 +40,8 @@ export interface IServiceBinding extends IConstruct {
   addEnv(name: string, value: string | SecretKeyRef): void;
   /** Adds pod annotations; a key given twice with different values is an error. */
   addPodAnnotations(annotations: Record<string, string>): void;
-  /** Mounts a Secret of the service's namespace read-only at `mountPath`. */
-  mountSecret(secretName: string, mountPath: string): void;
+  /** Mounts a Secret of the service's namespace read-only at `mountPath`; returns the pod volume's name (for sidecars that mount it too). */
+  mountSecret(secretName: string, mountPath: string): string;
   /**
    * Hands the replica count to an autoscaler: `replicas` is left out of the Deployment, so
    * Terraform and the autoscaler never fight, and the disruption budget no longer depends on it.

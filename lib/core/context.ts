@@ -13,11 +13,11 @@ import { Target } from "./target";
  * installed in the same apply.
  */
 export enum Layer {
-  /** Namespaces, storage classes, priority classes, network policies: plain Kubernetes objects. */
+  /** Namespaces (teams' too), storage classes, priority classes, network policies: plain Kubernetes objects. */
   BASE = "base",
   /** Helm releases of the components (operators, brokers, control planes) and their CRDs. */
   SYSTEM = "system",
-  /** Custom resources of those CRDs, teams and the services that run on the platform. */
+  /** Custom resources of those CRDs, and the services that run on the platform. */
   APPS = "apps",
 }
 

@@ -2,6 +2,7 @@ import { Construct, IConstruct } from "constructs";
 import { TerraformStack } from "cdktf";
 import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
 import { HelmChart } from "./helm-chart";
+import { PlatformStack } from "./platform-stack";
 import { check } from "./errors";
 
 /** A Kubernetes object in the API's own shape. */
@@ -23,7 +24,8 @@ export interface CustomResourceProps {
 /**
  * A custom resource (`kubernetes_manifest`). `kubernetes_manifest` reads the CRD's schema at
  * plan time, so the resource must live in a stack that depends on the stack whose chart
- * installs the CRD; a validation checks that for every chart of the app that declares the group.
+ * installs the CRD; a validation checks that for every chart of the same platform (one cluster)
+ * that declares the group, or of the whole app when the resource is outside any platform.
  */
 export class CustomResource extends Construct {
   /** The `kubernetes_manifest`. */
@@ -48,8 +50,11 @@ export class CustomResource extends Construct {
 export function crdOrderingProblems(resource: CustomResource): string[] {
   const problems: string[] = [];
   const own = TerraformStack.of(resource);
+  const platform = own instanceof PlatformStack ? own.platformName : undefined;
   for (const chart of chartsInstalling(resource.node.root, resource.group)) {
     const chartStack = TerraformStack.of(chart);
+    // Another platform's chart installs the CRD in another cluster.
+    if (platform !== undefined && chartStack instanceof PlatformStack && chartStack.platformName !== platform) continue;
     if (chartStack === own) {
       problems.push(
         `[${resource.node.path}] custom resource of group "${resource.group}" is planned in stack "${own.node.id}", which also installs its CRD (${chart.node.path}); ` +

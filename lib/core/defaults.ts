@@ -121,3 +121,45 @@ export const CERT_MANAGER_RESOURCES: Record<Size, Resources> = {
   [Size.SMALL]: { cpu: "20m", memory: "64Mi", memoryLimit: "128Mi" },
   [Size.TINY]: { cpu: "10m", memory: "48Mi", memoryLimit: "96Mi" },
 };
+
+/** Default resources of each Dapr control-plane service (operator, sentry, placement, scheduler, injector), by size. */
+export const DAPR_CONTROL_PLANE_RESOURCES: Record<Size, Resources> = {
+  [Size.LARGE]: { cpu: "100m", memory: "128Mi", memoryLimit: "512Mi" },
+  [Size.SMALL]: { cpu: "50m", memory: "64Mi", memoryLimit: "256Mi" },
+  [Size.TINY]: { cpu: "20m", memory: "48Mi", memoryLimit: "128Mi" },
+};
+
+/** Default resources of the daprd sidecar, by size; GOMEMLIMIT is set to 90% of the limit. */
+export const DAPR_SIDECAR_RESOURCES: Record<Size, Resources> = {
+  [Size.LARGE]: { cpu: "100m", memory: "128Mi", memoryLimit: "256Mi" },
+  [Size.SMALL]: { cpu: "50m", memory: "64Mi", memoryLimit: "128Mi" },
+  [Size.TINY]: { cpu: "20m", memory: "48Mi", memoryLimit: "96Mi" },
+};
+
+/** Volume of each Dapr scheduler member (embedded etcd) and placement member (Raft log), by size. */
+export const DAPR_STORAGE: Record<Size, { scheduler: string; placement: string }> = {
+  [Size.LARGE]: { scheduler: "16Gi", placement: "1Gi" },
+  [Size.SMALL]: { scheduler: "2Gi", placement: "1Gi" },
+  [Size.TINY]: { scheduler: "1Gi", placement: "1Gi" },
+};
+
+/** Default resources of an OpenTelemetry Collector gateway replica, by size (GOMEMLIMIT is 80% of the limit). */
+export const COLLECTOR_RESOURCES: Record<Size, Resources> = {
+  [Size.LARGE]: { cpu: "200m", memory: "256Mi", memoryLimit: "512Mi" },
+  [Size.SMALL]: { cpu: "50m", memory: "128Mi", memoryLimit: "256Mi" },
+  [Size.TINY]: { cpu: "20m", memory: "64Mi", memoryLimit: "128Mi" },
+};
+
+/** Default resources of Jaeger (all-in-one), by size; in-memory storage keeps `maxTraces` traces. */
+export const JAEGER_DEFAULTS: Record<Size, Resources & { maxTraces: number }> = {
+  [Size.LARGE]: { cpu: "200m", memory: "512Mi", memoryLimit: "1Gi", maxTraces: 100_000 },
+  [Size.SMALL]: { cpu: "50m", memory: "128Mi", memoryLimit: "512Mi", maxTraces: 20_000 },
+  [Size.TINY]: { cpu: "20m", memory: "64Mi", memoryLimit: "256Mi", maxTraces: 5_000 },
+};
+
+/** Fraction of requests traced, by size: everything where traffic is small, a tenth in production. */
+export const TRACE_SAMPLING_RATE: Record<Size, number> = {
+  [Size.LARGE]: 0.1,
+  [Size.SMALL]: 1,
+  [Size.TINY]: 1,
+};

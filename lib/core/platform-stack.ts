@@ -8,6 +8,8 @@ import { KubernetesConnection } from "./connection";
 export interface PlatformStackProps {
   /** How the providers reach the cluster. */
   readonly connection: KubernetesConnection;
+  /** The platform the stack belongs to (its stacks target one cluster). */
+  readonly platformName: string;
   /** One line for the stack's description in its variables. @default - none */
   readonly description?: string;
 }
@@ -18,6 +20,8 @@ export interface PlatformStackProps {
  * resources added at any time count), and offers deploy-time switches as stack variables.
  */
 export class PlatformStack extends TerraformStack {
+  /** The platform the stack belongs to. */
+  public readonly platformName: string;
   private readonly connection: KubernetesConnection;
   private waitVariable?: TerraformVariable;
   private connectionVariables?: { path: TerraformVariable; context: TerraformVariable };
@@ -25,6 +29,7 @@ export class PlatformStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id);
     this.connection = props.connection;
+    this.platformName = props.platformName;
     // Providers are decided once every resource exists: aspects run in `app.synth()` and in
     // `Testing.synth()` alike, after the program has built its constructs.
     Aspects.of(this).add({ visit: (node) => node === this && this.addProviders() });

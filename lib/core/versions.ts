@@ -42,6 +42,20 @@ export const CHARTS = {
     appVersion: "v1.20.3",
     crdGroups: ["cert-manager.io", "acme.cert-manager.io"],
   },
+  /**
+   * Dapr control plane (operator, sentry, placement, scheduler, sidecar injector) with its CRDs.
+   * Values keys checked against test/fixtures/charts/dapr-1.18.3.keys (tag v1.18.3, umbrella and subcharts).
+   */
+  dapr: { repository: "https://dapr.github.io/helm-charts/", chart: "dapr", version: "1.18.3", appVersion: "1.18.3", crdGroups: ["dapr.io"] },
+  /** OpenTelemetry Collector (gateway). Values keys checked against test/fixtures/charts/opentelemetry-collector-0.170.0.keys. */
+  openTelemetryCollector: {
+    repository: "https://open-telemetry.github.io/opentelemetry-helm-charts",
+    chart: "opentelemetry-collector",
+    version: "0.170.0",
+    appVersion: "0.158.0",
+  },
+  /** Jaeger v2 (all-in-one: collector, query, UI). Values keys checked against test/fixtures/charts/jaeger-4.11.1.keys. */
+  jaeger: { repository: "https://jaegertracing.github.io/helm-charts", chart: "jaeger", version: "4.11.1", appVersion: "2.19.0" },
 } as const satisfies Record<string, ChartPin>;
 
 /** Images the platform names itself (charts pin the rest through their appVersion). */
@@ -58,6 +72,12 @@ export const IMAGES = {
   certManagerCainjector: { repository: "quay.io/jetstack/cert-manager-cainjector", tag: CHARTS.certManager.appVersion },
   certManagerAcmesolver: { repository: "quay.io/jetstack/cert-manager-acmesolver", tag: CHARTS.certManager.appVersion },
   certManagerStartupapicheck: { repository: "quay.io/jetstack/cert-manager-startupapicheck", tag: CHARTS.certManager.appVersion },
+  /** Dapr's images (control plane and daprd) live under one registry path; the chart appends the name. */
+  dapr: { repository: "ghcr.io/dapr", tag: CHARTS.dapr.appVersion },
+  /** The collector's Kubernetes distribution (the chart has no default image). */
+  otelCollector: { repository: "ghcr.io/open-telemetry/opentelemetry-collector-releases/opentelemetry-collector-k8s", tag: CHARTS.openTelemetryCollector.appVersion },
+  /** Jaeger v2, at the chart's appVersion. */
+  jaeger: { repository: "docker.io/jaegertracing/jaeger", tag: CHARTS.jaeger.appVersion },
   /** podinfo: the small HTTP service the default blueprints run to show a service's wiring (listens on 9898, /readyz, /healthz). */
   demoService: { repository: "ghcr.io/stefanprodan/podinfo", tag: "6.7.1" },
 } as const satisfies Record<string, ImagePin>;

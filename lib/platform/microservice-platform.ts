@@ -47,8 +47,8 @@ const MAX_NAME = 40;
 
 /**
  * A serverless microservice platform on Kubernetes, laid out as ordered stacks:
- * `<name>-base` (namespaces, storage, priorities), `<name>-system` (component releases and their
- * CRDs) and `<name>-apps` (custom resources, teams, services). A stack exists once something is
+ * `<name>-base` (namespaces, teams, storage, priorities), `<name>-system` (component releases and
+ * their CRDs) and `<name>-apps` (custom resources, services). A stack exists once something is
  * put in it and depends on every lower one, so `cdktf deploy '*'` applies them in order.
  *
  * What the platform runs comes from components (`IPlatformComponent`): each gets its own scope
@@ -180,7 +180,7 @@ export class MicroservicePlatform extends Construct implements IPlatform {
     if (root.node.tryFindChild(id)) {
       throw new PlatformConfigError(this, `a construct named "${id}" already exists at the app's root`, id, "Give each platform its own name; stack names are <platform>-<layer>.");
     }
-    const stack = new PlatformStack(root, id, { connection: this.target.connection });
+    const stack = new PlatformStack(root, id, { connection: this.target.connection, platformName: this.platformName });
     const rank = LAYER_ORDER.indexOf(layer);
     for (const [other, otherStack] of this.layerStacks) {
       if (LAYER_ORDER.indexOf(other) < rank) stack.addDependency(otherStack);
@@ -206,13 +206,13 @@ export class MicroservicePlatform extends Construct implements IPlatform {
     return [...this.serviceList];
   }
 
-  /** Adds a team: a restricted namespace with quota, default resources and RBAC, in the apps layer. */
+  /** Adds a team: a restricted namespace with quota, default resources and RBAC, in the base layer. */
   public addTeam(name: string, options: TeamOptions = {}): Team {
     checkConstructName(this, "the team name", name);
     if (this.teamsByName.has(name)) {
       throw new PlatformConfigError(this, `team "${name}" is added twice`, name, "Add each team once and keep the returned Team to add services to it.");
     }
-    const team = new Team(this.teamsScope(), name, { ...options, platform: this, name });
+    const team = new Team(this.scopeIn(Layer.BASE, "Teams"), name, { ...options, platform: this, name });
     this.teamsByName.set(name, team);
     this.componentSet.configureTeam(team);
     return team;
@@ -233,17 +233,20 @@ export class MicroservicePlatform extends Construct implements IPlatform {
     if (!(owner instanceof Team) || this.teamsByName.get(owner.teamName) !== owner) {
       throw new PlatformConfigError(this, `service "${name}" is given a team that is not a team of this platform`, (owner as ITeam)?.node?.path ?? owner, `Add the team with ${this.node.path}.addTeam(...) and pass the Team it returns.`);
     }
-    if (owner.node.tryFindChild(name)) {
+    const services = this.scopeIn(Layer.APPS, "Teams", owner.teamName);
+    if (services.node.tryFindChild(name)) {
       throw new PlatformConfigError(this, `service "${name}" is added twice to team "${owner.teamName}"`, name, "Give each service of a team its own name.");
     }
-    const service = new Microservice(owner, name, { ...serviceOptions, platform: this, team: owner, name });
+    const service = new Microservice(services, name, { ...serviceOptions, platform: this, team: owner, name });
     this.serviceList.push(service);
     this.componentSet.configureService(service);
     return service;
   }
 
-  private teamsScope(): Construct {
-    const apps = this.stack(Layer.APPS);
-    return (apps.node.tryFindChild("Teams") as Construct | undefined) ?? new Construct(apps, "Teams");
+  /** A plain construct at `<platform>-<layer>/<path...>`, created on first use. */
+  private scopeIn(layer: Layer, ...path: string[]): Construct {
+    let scope: Construct = this.stack(layer);
+    for (const id of path) scope = (scope.node.tryFindChild(id) as Construct | undefined) ?? new Construct(scope, id);
+    return scope;
   }
 }

@@ -257,8 +257,8 @@ export class Microservice extends Construct implements IServiceBinding {
   }
 
   /** Mounts a Secret of the service's namespace read-only at `mountPath` (volumes are named secret-0, secret-1, ...). */
-  public mountSecret(secretName: string, mountPath: string): void {
-    checkDnsLabel(this, "a mounted Secret's name", secretName, 253);
+  public mountSecret(secretName: string, mountPath: string): string {
+    check(typeof secretName === "string" && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(secretName) && secretName.length <= 253, this, "a mounted Secret's name must be a DNS subdomain", secretName, 'Use e.g. "orders-tls".');
     check(typeof mountPath === "string" && mountPath.startsWith("/") && mountPath !== "/tmp", this, "a Secret's mount path must be absolute and not /tmp", mountPath, 'Use e.g. "/var/run/secrets/pulsar".');
     const existing = this.secretMounts.get(secretName);
     if (existing !== undefined && existing !== mountPath) {
@@ -268,6 +268,7 @@ export class Microservice extends Construct implements IServiceBinding {
       check(other === secretName || path !== mountPath, this, `two Secrets are mounted at ${mountPath}`, secretName, `Choose another path (${other} is mounted there).`);
     }
     this.secretMounts.set(secretName, mountPath);
+    return `secret-${[...this.secretMounts.keys()].indexOf(secretName)}`;
   }
 
   /** Hands the replica count to an autoscaler. */

@@ -34,7 +34,8 @@ export interface TeamProps extends TeamOptions {
 const TEAM_OPTIONS = ["namespace", "editGroups", "viewGroups", "quota", "allowIngressFromNamespaces"];
 
 /**
- * A team's corner of the platform: a restricted namespace with default-deny ingress, a compute
+ * A team's corner of the platform, in the base layer (its namespace must exist before anything
+ * is planned in it: `kubernetes_manifest` checks at plan time): a restricted namespace with default-deny ingress, a compute
  * quota, default container resources (so a pod without them is still admitted under the quota),
  * and RBAC bindings for the team's groups.
  */
@@ -43,9 +44,9 @@ export class Team extends Construct implements ITeam {
   public readonly teamName: string;
   /** The platform the team belongs to. */
   public readonly platform: IPlatform;
-  /** The namespace, as a reference that orders dependents after it. */
+  /** The namespace's name. The team lives in the base layer, so every later layer may use it as is. */
   public readonly namespace: string;
-  /** The namespace name as plain text. */
+  /** The namespace's name (the same as `namespace`). */
   public readonly namespaceName: string;
   /** The namespace construct. */
   public readonly namespaceConstruct: SecureNamespace;
@@ -66,13 +67,15 @@ export class Team extends Construct implements ITeam {
       labels: { ...props.platform.labels("team", props.name), ...props.platform.target.workloadIdentity?.namespaceLabels },
       allowIngressFromNamespaces: props.allowIngressFromNamespaces,
     });
-    this.namespace = this.namespaceConstruct.name;
+    // Objects of this stack are ordered after the namespace by its reference; later layers use the name.
+    const namespaceRef = this.namespaceConstruct.name;
+    this.namespace = this.namespaceName;
 
     if (props.quota !== false) {
       const quota = props.quota ?? TEAM_QUOTA[size];
       check(Number.isInteger(quota.pods) && quota.pods > 0, this, "quota.pods must be a whole number > 0", quota.pods, "Give the most pods the team may run, e.g. 100, or quota: false for none.");
       new ResourceQuotaV1(this, "Quota", {
-        metadata: { name: "compute", namespace: this.namespace },
+        metadata: { name: "compute", namespace: namespaceRef },
         spec: {
           hard: {
             "requests.cpu": quota.cpu,
@@ -86,7 +89,7 @@ export class Team extends Construct implements ITeam {
 
     const fallback = SERVICE_RESOURCES[size];
     new LimitRangeV1(this, "Defaults", {
-      metadata: { name: "container-defaults", namespace: this.namespace },
+      metadata: { name: "container-defaults", namespace: namespaceRef },
       spec: {
         limit: [
           {
@@ -101,7 +104,7 @@ export class Team extends Construct implements ITeam {
     const bind = (role: "edit" | "view", groups: string[] | undefined) => {
       if (!groups || groups.length === 0) return;
       new RoleBindingV1(this, `${role === "edit" ? "Edit" : "View"}Binding`, {
-        metadata: { name: `team-${role}`, namespace: this.namespace },
+        metadata: { name: `team-${role}`, namespace: namespaceRef },
         roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role },
         subject: groups.map((group) => ({ kind: "Group", name: group, apiGroup: "rbac.authorization.k8s.io" })),
       });

@@ -1,0 +1,334 @@
+import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
+import type { IServiceBinding, SecretKeyRef } from "../core/bindings";
+import { IComponentContext, IPlatformComponent, notInstalled } from "../core/component";
+import { IPlatform, Layer } from "../core/context";
+import { COLLECTOR_RESOURCES, JAEGER_DEFAULTS, TRACE_SAMPLING_RATE } from "../core/defaults";
+import { check, checkKnownOptions, PlatformConfigError } from "../core/errors";
+import { HelmChart, HelmValues, toChartResources } from "../core/helm-chart";
+import { WorkloadRole } from "../core/placement";
+import { PLATFORM_LABEL, SecureNamespace } from "../core/secure-namespace";
+import { CHARTS, IMAGES } from "../core/versions";
+
+/** Options of a search-engine trace store. */
+export interface SearchStoreOptions {
+  /** Server URLs, e.g. ["https://es.example.com:9200"]. */
+  readonly urls: string[];
+  /** User name for basic authentication. @default - no authentication */
+  readonly username?: string;
+  /** The password, from an existing Secret in the tracing namespace ("<platform>-tracing"). Required with `username`. */
+  readonly password?: SecretKeyRef;
+  /** Prefix of Jaeger's indices. @default "<platform>" */
+  readonly indexPrefix?: string;
+}
+
+/** Where Jaeger keeps traces. */
+export class TraceStorage {
+  /**
+   * In Jaeger's memory: one replica, traces lost on every restart. The default outside
+   * PRODUCTION; in PRODUCTION only with the reason written down.
+   */
+  public static memory(options: { readonly productionReason?: string } = {}): TraceStorage {
+    return new TraceStorage("memory", undefined, options.productionReason);
+  }
+
+  /** An existing Elasticsearch cluster, by URL, with its password by Secret reference. */
+  public static elasticsearch(options: SearchStoreOptions): TraceStorage {
+    return new TraceStorage("elasticsearch", options);
+  }
+
+  /** An existing OpenSearch cluster, by URL, with its password by Secret reference. */
+  public static opensearch(options: SearchStoreOptions): TraceStorage {
+    return new TraceStorage("opensearch", options);
+  }
+
+  private constructor(
+    /** "memory", "elasticsearch" or "opensearch". */
+    public readonly kind: "memory" | "elasticsearch" | "opensearch",
+    /** The search store, when not in memory. */
+    public readonly store?: SearchStoreOptions,
+    /** Why memory is acceptable in production. */
+    public readonly productionReason?: string,
+  ) {}
+
+  /** Whether traces survive a restart and Jaeger may run more than one replica. */
+  public get durable(): boolean {
+    return this.kind !== "memory";
+  }
+}
+
+/** Options of `Tracing`. */
+export interface TracingOptions {
+  /** Where traces are kept. @default TraceStorage.memory() outside PRODUCTION; required in PRODUCTION */
+  readonly storage?: TraceStorage;
+  /** Collector replicas. @default - the profile's statelessReplicas */
+  readonly collectorReplicas?: number;
+  /** Fraction of traces services and sidecars sample, from 0 to 1. @default - TRACE_SAMPLING_RATE by profile size */
+  readonly samplingRate?: number;
+  /** Values merged over the collector chart's. @default {} */
+  readonly collectorValues?: HelmValues;
+  /** Values merged over the Jaeger chart's. @default {} */
+  readonly jaegerValues?: HelmValues;
+}
+
+const OPTIONS = ["storage", "collectorReplicas", "samplingRate", "collectorValues", "jaegerValues"];
+const COLLECTOR_RELEASE = "opentelemetry-collector";
+const JAEGER_RELEASE = "jaeger";
+/** Receiver ports the collector offers the platform: OTLP gRPC and HTTP, Zipkin, Jaeger gRPC and Thrift HTTP. */
+const RECEIVER_PORTS = { otlpGrpc: 4317, otlpHttp: 4318, zipkin: 9411, jaegerGrpc: 14250, jaegerThrift: 14268 } as const;
+
+interface Installed {
+  readonly namespace: string;
+  readonly host: string;
+  readonly jaegerHost: string;
+  readonly samplingRate: number;
+}
+
+/**
+ * Tracing for every service and sidecar: an OpenTelemetry Collector gateway (OTLP gRPC/HTTP,
+ * Zipkin and Jaeger receivers; `memory_limiter` first, then `batch`) that exports to Jaeger v2.
+ * Every service gets `OTEL_EXPORTER_OTLP_ENDPOINT` (gRPC), `OTEL_SERVICE_NAME`, the sampler and
+ * its resource attributes; the sidecar runtime points its Configuration at `otlpGrpcHost`.
+ *
+ * A platform component (key "tracing"): namespace and receiver policy in the base layer, both
+ * releases in the system layer.
+ */
+export class Tracing implements IPlatformComponent {
+  public readonly key = "tracing";
+  private readonly options: TracingOptions;
+  private state?: Installed;
+
+  constructor(options: TracingOptions = {}) {
+    // Checked when installed, so errors name the platform's path.
+    this.options = options;
+  }
+
+  /** OTLP over gRPC (`http://host:4317`): what `OTEL_EXPORTER_OTLP_ENDPOINT` is set to, with the protocol `grpc`. */
+  public get otlpEndpoint(): string {
+    return `http://${this.installed.host}:${RECEIVER_PORTS.otlpGrpc}`;
+  }
+  /** OTLP over HTTP (`http://host:4318`), for clients that only speak HTTP. */
+  public get otlpHttpEndpoint(): string {
+    return `http://${this.installed.host}:${RECEIVER_PORTS.otlpHttp}`;
+  }
+  /** OTLP over gRPC, as `host:4317` (the form Dapr's Configuration takes). */
+  public get otlpGrpcHost(): string {
+    return `${this.installed.host}:${RECEIVER_PORTS.otlpGrpc}`;
+  }
+  /** Zipkin span endpoint (`http://host:9411/api/v2/spans`). */
+  public get zipkinEndpoint(): string {
+    return `http://${this.installed.host}:${RECEIVER_PORTS.zipkin}/api/v2/spans`;
+  }
+  /** Jaeger's UI and query API, inside the cluster. */
+  public get jaegerUiUrl(): string {
+    return `http://${this.installed.jaegerHost}:16686`;
+  }
+  /** The tracing namespace. */
+  public get namespace(): string {
+    return this.installed.namespace;
+  }
+  /** Fraction of traces sampled. */
+  public get samplingRate(): number {
+    return this.installed.samplingRate;
+  }
+
+  public install(context: IComponentContext): void {
+    const { platform, site } = context;
+    const o = this.options;
+    check(!!o && typeof o === "object" && !Array.isArray(o), site, "tracing options must be an object", o, "Pass e.g. new Tracing({ storage: TraceStorage.elasticsearch({...}) }).");
+    checkKnownOptions(site, o, OPTIONS);
+    const size = platform.profile.size;
+    const production = platform.profile.requireTransportSecurity || platform.profile.zoneSpread;
+    const storage = o.storage ?? TraceStorage.memory();
+    check(storage instanceof TraceStorage, site, "storage must come from a TraceStorage factory", storage, "Use TraceStorage.elasticsearch({...}), TraceStorage.opensearch({...}) or TraceStorage.memory().");
+    if (production && !storage.durable) {
+      check(
+        typeof storage.productionReason === "string" && storage.productionReason.trim().length >= 10,
+        site,
+        "in-memory trace storage in a production profile loses every trace on restart and cannot be replicated",
+        o.storage ? "TraceStorage.memory()" : "no storage",
+        'Pass storage: TraceStorage.elasticsearch({ urls, username, password }) (or opensearch), or choose memory deliberately: TraceStorage.memory({ productionReason: "<why losing traces is acceptable>" }).',
+      );
+    }
+    if (storage.store) checkSearchStore(site, storage.store);
+    const replicas = o.collectorReplicas ?? platform.profile.statelessReplicas;
+    check(Number.isInteger(replicas) && replicas >= 1, site, "collectorReplicas must be a whole number >= 1", replicas, "Use 1 or more (one per zone in production).");
+    const samplingRate = o.samplingRate ?? TRACE_SAMPLING_RATE[size];
+    check(typeof samplingRate === "number" && samplingRate >= 0 && samplingRate <= 1, site, "samplingRate must be a number from 0 to 1", samplingRate, "Use e.g. 0.1 to trace one request in ten.");
+
+    const namespace = `${platform.platformName}-tracing`;
+    const host = `${COLLECTOR_RELEASE}.${namespace}.svc.cluster.local`;
+    const jaegerHost = `${JAEGER_RELEASE}.${namespace}.svc.cluster.local`;
+
+    const base = context.scope(Layer.BASE);
+    const ns = new SecureNamespace(base, "Namespace", { name: namespace, platformName: platform.platformName, system: true });
+    // Services and sidecars of every namespace of the platform send spans to the collector's receivers, nothing else.
+    new NetworkPolicyV1(base, "ReceiverIngress", {
+      metadata: { name: "collector-receivers", namespace: ns.name, labels: platform.labels("tracing", "collector-receivers") },
+      spec: {
+        podSelector: { matchLabels: collectorPodLabels() },
+        policyTypes: ["Ingress"],
+        ingress: [
+          {
+            from: [{ namespaceSelector: { matchLabels: { [PLATFORM_LABEL]: platform.platformName } } }],
+            ports: Object.values(RECEIVER_PORTS).map((port) => ({ port: String(port), protocol: "TCP" })),
+          },
+        ],
+      },
+    });
+
+    const system = context.scope(Layer.SYSTEM);
+    new HelmChart(system, "Collector", {
+      pin: CHARTS.openTelemetryCollector,
+      releaseName: COLLECTOR_RELEASE,
+      namespace,
+      mirror: platform.mirror,
+      defaults: collectorValues(platform, replicas, jaegerHost),
+      values: o.collectorValues,
+    });
+    new HelmChart(system, "Jaeger", {
+      pin: CHARTS.jaeger,
+      releaseName: JAEGER_RELEASE,
+      namespace,
+      mirror: platform.mirror,
+      defaults: jaegerValues(platform, storage),
+      imageRegistryValues: (registry) => ({ jaeger: { image: { registry } } }),
+      values: o.jaegerValues,
+    });
+    this.state = { namespace, host, jaegerHost, samplingRate };
+  }
+
+  /** Every service exports its traces to the collector, with its name and where it runs. */
+  public configureService(service: IServiceBinding): void {
+    const platform = service.platform;
+    service.addEnv("OTEL_EXPORTER_OTLP_ENDPOINT", this.otlpEndpoint);
+    // gRPC: every OTLP SDK speaks it, and some (Go's otlptracegrpc) only it.
+    service.addEnv("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc");
+    service.addEnv("OTEL_SERVICE_NAME", service.serviceName);
+    service.addEnv("OTEL_TRACES_SAMPLER", "parentbased_traceidratio");
+    service.addEnv("OTEL_TRACES_SAMPLER_ARG", String(this.samplingRate));
+    service.addEnv(
+      "OTEL_RESOURCE_ATTRIBUTES",
+      [
+        `service.namespace=${service.team.namespaceName}`,
+        `deployment.environment.name=${platform.profile.name}`,
+        `platform.name=${platform.platformName}`,
+        `platform.team=${service.team.teamName}`,
+        `k8s.namespace.name=${service.team.namespaceName}`,
+      ].join(","),
+    );
+  }
+
+  private get installed(): Installed {
+    if (!this.state) throw notInstalled("Tracing");
+    return this.state;
+  }
+}
+
+/** Labels the collector chart puts on its gateway pods. */
+function collectorPodLabels(): Record<string, string> {
+  return { "app.kubernetes.io/name": "opentelemetry-collector", "app.kubernetes.io/instance": COLLECTOR_RELEASE, component: "standalone-collector" };
+}
+
+/** A restricted container security context for images that run as a non-root UID. */
+const RESTRICTED_CONTAINER = {
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ["ALL"] },
+  readOnlyRootFilesystem: true,
+  runAsNonRoot: true,
+  seccompProfile: { type: "RuntimeDefault" },
+};
+
+function collectorValues(platform: IPlatform, replicas: number, jaegerHost: string): HelmValues {
+  const pipeline = (receivers: string[], exporters: string[]) => ({ receivers, processors: ["memory_limiter", "batch"], exporters });
+  return {
+    mode: "deployment",
+    image: { repository: platform.mirror.image(IMAGES.otelCollector.repository), tag: IMAGES.otelCollector.tag },
+    command: { name: "otelcol-k8s" },
+    replicaCount: replicas,
+    // A memory limit makes the chart set GOMEMLIMIT (80% of it), which memory_limiter relies on.
+    resources: toChartResources(COLLECTOR_RESOURCES[platform.profile.size]),
+    priorityClassName: platform.priorityClassName,
+    topologySpreadConstraints: platform.placement.spread(collectorPodLabels(), WorkloadRole.STATELESS),
+    podDisruptionBudget: { enabled: replicas >= 2, maxUnavailable: 1 },
+    ...(platform.mirror.imagePullSecrets.length > 0 ? { imagePullSecrets: platform.mirror.imagePullSecrets.map((name) => ({ name })) } : {}),
+    podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+    securityContext: RESTRICTED_CONTAINER,
+    config: {
+      // OTLP gRPC to Jaeger inside the cluster ("otlp_grpc" is the exporter's name since collector 0.15x; "otlp" is its deprecated alias).
+      exporters: { "otlp_grpc/jaeger": { endpoint: `${jaegerHost}:4317`, tls: { insecure: true } } },
+      service: {
+        // Pipelines are replaced whole (Helm does not merge lists): memory_limiter stays first.
+        pipelines: {
+          traces: pipeline(["otlp", "jaeger", "zipkin"], ["otlp_grpc/jaeger"]),
+          metrics: pipeline(["otlp", "prometheus"], ["debug"]),
+          logs: pipeline(["otlp"], ["debug"]),
+        },
+      },
+    },
+  };
+}
+
+function jaegerValues(platform: IPlatform, storage: TraceStorage): HelmValues {
+  const defaults = JAEGER_DEFAULTS[platform.profile.size];
+  const backend =
+    storage.kind === "memory"
+      ? { memory: { max_traces: defaults.maxTraces } }
+      : {
+          [storage.kind]: {
+            server_urls: storage.store!.urls,
+            indices: { index_prefix: storage.store!.indexPrefix ?? platform.platformName },
+            ...(storage.store!.username
+              ? { auth: { basic: { username: storage.store!.username, password: "${env:TRACE_STORE_PASSWORD}" } } }
+              : {}),
+          },
+        };
+  // In memory, traces live in one process: one replica. A search store lets replicas share them.
+  const replicas = storage.durable ? platform.profile.statelessReplicas : 1;
+  return {
+    jaeger: {
+      replicas,
+      resources: toChartResources(defaults),
+      image: {
+        repository: "jaegertracing/jaeger",
+        tag: IMAGES.jaeger.tag,
+        ...(platform.mirror.imagePullSecrets.length > 0 ? { pullSecrets: [...platform.mirror.imagePullSecrets] } : {}),
+      },
+      podSecurityContext: { runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+      securityContext: RESTRICTED_CONTAINER,
+      ...(replicas > 1
+        ? { topologySpreadConstraints: platform.placement.spread({ "app.kubernetes.io/name": "jaeger", "app.kubernetes.io/instance": JAEGER_RELEASE }, WorkloadRole.STATELESS) }
+        : {}),
+      ...(storage.store?.password
+        ? { extraEnv: [{ name: "TRACE_STORE_PASSWORD", valueFrom: { secretKeyRef: { name: storage.store.password.secretName, key: storage.store.password.key } } }] }
+        : {}),
+    },
+    // Jaeger v2's own configuration (the chart passes it whole): OTLP in, one storage backend, query and UI.
+    userconfig: {
+      service: {
+        extensions: ["jaeger_storage", "jaeger_query", "healthcheckv2"],
+        pipelines: { traces: { receivers: ["otlp"], processors: ["batch"], exporters: ["jaeger_storage_exporter"] } },
+      },
+      extensions: {
+        healthcheckv2: { use_v2: true, http: { endpoint: "0.0.0.0:13133" } },
+        jaeger_query: { storage: { traces: "traces" } },
+        jaeger_storage: { backends: { traces: backend } },
+      },
+      receivers: { otlp: { protocols: { grpc: { endpoint: "0.0.0.0:4317" }, http: { endpoint: "0.0.0.0:4318" } } } },
+      processors: { batch: {} },
+      exporters: { jaeger_storage_exporter: { trace_storage: "traces" } },
+    },
+  };
+}
+
+function checkSearchStore(site: string, store: SearchStoreOptions): void {
+  check(!!store && typeof store === "object", site, "a search store needs { urls, username?, password? }", store, 'Use e.g. { urls: ["https://es.example.com:9200"], username: "jaeger", password: { secretName: "es", key: "password" } }.');
+  checkKnownOptions(`${site}.storage`, store, ["urls", "username", "password", "indexPrefix"]);
+  check(Array.isArray(store.urls) && store.urls.length > 0 && store.urls.every((u) => typeof u === "string" && /^https?:\/\/\S+$/.test(u)), site, "storage urls must be a non-empty list of http(s) URLs", store.urls, 'Use e.g. ["https://es.example.com:9200"].');
+  if (store.username !== undefined || store.password !== undefined) {
+    check(typeof store.username === "string" && store.username.length > 0, site, "a store password needs a username", store.username, 'Add username: "jaeger".');
+    const ref = store.password;
+    if (!ref || typeof ref !== "object" || typeof ref.secretName !== "string" || !ref.secretName || typeof ref.key !== "string" || !ref.key) {
+      throw new PlatformConfigError(site, "the store password must be a Secret reference, never a literal", typeof ref === "string" ? "<redacted>" : ref, 'Use password: { secretName: "<secret in the tracing namespace>", key: "password" }.');
+    }
+  }
+}

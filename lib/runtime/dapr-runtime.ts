@@ -1,0 +1,390 @@
+import { Construct } from "constructs";
+import { Lazy } from "cdktf";
+import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
+import type { IServiceBinding, ITeam } from "../core/bindings";
+import { IComponentContext, IPlatformComponent, notInstalled } from "../core/component";
+import { IPlatform, Layer } from "../core/context";
+import { DAPR_CONTROL_PLANE_RESOURCES, DAPR_SIDECAR_RESOURCES, DAPR_STORAGE, Resources } from "../core/defaults";
+import { check, checkKnownOptions, PlatformConfigError } from "../core/errors";
+import { HelmChart, HelmValues, toChartResources } from "../core/helm-chart";
+import { parseQuantity } from "../core/quantity";
+import { PLATFORM_LABEL, SecureNamespace } from "../core/secure-namespace";
+import { CHARTS, IMAGES } from "../core/versions";
+import { BrokerBase, IBroker, ServiceCredentials } from "../broker/broker-base";
+import { PulsarAction, PulsarNamespace, PulsarTopic } from "../broker/tenancy";
+import { Tracing } from "../observability/tracing";
+import { DaprComponent } from "./dapr-component";
+import { DaprConfiguration } from "./dapr-configuration";
+import { DaprResiliency } from "./dapr-resiliency";
+import { DaprSubscription } from "./dapr-subscription";
+
+/** Sidecar log levels. */
+export type DaprLogLevel = "debug" | "info" | "warn" | "error";
+
+/** Options of `DaprRuntime`. */
+export interface DaprRuntimeOptions {
+  /**
+   * Run the scheduler (Jobs API, actor reminders, workflows at scale). The chart always runs it
+   * as 3 members, so it is on where there are zones to spread them over.
+   * @default - true in a multi-zone profile, false otherwise
+   */
+  readonly scheduler?: boolean;
+  /** Put every service of the platform on the runtime. @default false (services opt in with `enable`) */
+  readonly enableAllServices?: boolean;
+  /** Sidecar log level. @default "info" */
+  readonly logLevel?: DaprLogLevel;
+  /** Sidecars send spans to the platform's Tracing component; `true` makes its absence an error. @default - when the platform has Tracing */
+  readonly tracing?: boolean;
+  /** Values merged over the chart's. @default {} */
+  readonly values?: HelmValues;
+}
+
+/** Options of a service on the runtime. */
+export interface DaprServiceOptions {
+  /** Protocol the sidecar speaks to the app. @default "http" */
+  readonly appProtocol?: "http" | "grpc" | "h2c" | "https" | "grpcs";
+  /** Sidecar resources. @default - DAPR_SIDECAR_RESOURCES for the profile's size */
+  readonly sidecarResources?: Resources;
+  /** Sidecar log level. @default - the runtime's */
+  readonly logLevel?: DaprLogLevel;
+}
+
+/** Options of `subscribe`. */
+export interface DaprSubscribeOptions {
+  /** Path of the app that receives the messages, e.g. "/orders". */
+  readonly route: string;
+  /** Topic of the same namespace that receives messages the app keeps failing on. @default - none */
+  readonly deadLetter?: PulsarTopic;
+}
+
+const OPTIONS = ["scheduler", "enableAllServices", "logLevel", "tracing", "values"];
+const SERVICE_OPTIONS = ["appProtocol", "sidecarResources", "logLevel"];
+const LOG_LEVELS = ["debug", "info", "warn", "error"];
+/** Ports of the control plane that sidecars call: sentry, operator API, placement, scheduler. */
+const CONTROL_PLANE_PORTS = { sentry: 50001, operator: 6500, placement: 50005, scheduler: 50006 } as const;
+/** Ports the API server calls: the sidecar injector and the operator's conversion webhook. */
+const WEBHOOK_PORTS = { injector: 4000, operatorWebhook: 19443 } as const;
+/** The team's Configuration, Resiliency and the identity its sidecars use on the broker. */
+const CONFIG_NAME = "dapr-config";
+const RESILIENCY_NAME = "dapr-resiliency";
+const SIDECAR_PRINCIPAL = "dapr.sidecars";
+const SIDECAR_CREDENTIALS_DIR = "/var/run/secrets/dapr-pulsar";
+
+/** What the runtime keeps per team. */
+interface TeamState {
+  readonly scope: Construct;
+  readonly apps: Set<string>;
+  readonly pubsubUsers: Map<string, Set<string>>;
+  credentials?: ServiceCredentials;
+}
+
+interface Installed {
+  readonly context: IComponentContext;
+  readonly namespace: string;
+  readonly tracing?: Tracing;
+  readonly broker?: IBroker;
+}
+
+/**
+ * Dapr: the sidecar runtime. The control plane comes from the official chart, HA in multi-zone
+ * profiles (operator, sentry and injector replicated; placement and scheduler as 3-member
+ * quorums spread over zones), mTLS on, RuntimeDefault seccomp, resources for every container,
+ * sidecars that drop all capabilities. Each team that uses it gets a Configuration (tracing to
+ * the platform's collector, metrics, access control within the team), a default Resiliency, and
+ * a `pubsub.pulsar` component per Pulsar namespace it publishes or subscribes to, scoped to the
+ * apps that use it, with the team's sidecar token by Secret reference.
+ *
+ * A platform component (key "dapr", installed after "tracing" and "broker" when present):
+ * namespace and policies in the base layer, the release and its CRDs in the system layer,
+ * custom resources in the apps layer. Helm never upgrades CRDs of a chart's `crds/` folder: before
+ * upgrading the chart, replace them from the new tag (`kubectl replace -f` on each file of
+ * charts/dapr/crds at that tag), as Dapr's upgrade guide says.
+ */
+export class DaprRuntime implements IPlatformComponent {
+  public readonly key = "dapr";
+  public readonly after = ["tracing", "broker"];
+  private readonly options: DaprRuntimeOptions;
+  private readonly teams = new Map<ITeam, TeamState>();
+  /** Enabled services and the environment of their sidecars (rendered at synth time into `dapr.io/env`). */
+  private readonly enabled = new Map<IServiceBinding, Map<string, string>>();
+  private readonly subscriptions = new Set<string>();
+  private state?: Installed;
+
+  constructor(options: DaprRuntimeOptions = {}) {
+    // Checked when installed, so errors name the platform's path.
+    this.options = options;
+  }
+
+  /** The control plane's namespace. */
+  public get namespace(): string {
+    return this.installed.namespace;
+  }
+
+  public install(context: IComponentContext): void {
+    const { platform, site } = context;
+    const o = this.options;
+    check(!!o && typeof o === "object" && !Array.isArray(o), site, "the runtime's options must be an object", o, "Pass e.g. new DaprRuntime({ enableAllServices: true }).");
+    checkKnownOptions(site, o, OPTIONS);
+    if (o.logLevel !== undefined) check(LOG_LEVELS.includes(o.logLevel), site, "logLevel must be debug, info, warn or error", o.logLevel, 'Use e.g. "info".');
+    const ha = platform.placement.spreadsZones;
+    const scheduler = o.scheduler ?? ha;
+    check(typeof scheduler === "boolean", site, "scheduler must be true or false", scheduler, "Use true to run the scheduler (3 members), false for none.");
+    const userHa = (o.values as { global?: { ha?: { enabled?: unknown } } } | undefined)?.global?.ha?.enabled;
+    if (ha && userHa === false) {
+      throw new PlatformConfigError(site, "HA cannot be turned off in a multi-zone profile: placement would run as a single member and lose its quorum with one zone", "global.ha.enabled: false", "Remove global.ha.enabled from the runtime's values.");
+    }
+
+    const namespace = `${platform.platformName}-dapr`;
+    const base = context.scope(Layer.BASE);
+    const ns = new SecureNamespace(base, "Namespace", { name: namespace, platformName: platform.platformName, system: true });
+    const labels = platform.labels("dapr", "dapr-control-plane");
+    // Sidecars of the platform's namespaces reach sentry, the operator API, placement and the scheduler, nothing else.
+    new NetworkPolicyV1(base, "SidecarIngress", {
+      metadata: { name: "dapr-sidecars", namespace: ns.name, labels },
+      spec: {
+        podSelector: { matchExpressions: [{ key: "app", operator: "In", values: ["dapr-sentry", "dapr-operator", "dapr-placement-server", "dapr-scheduler-server"] }] },
+        policyTypes: ["Ingress"],
+        ingress: [
+          {
+            from: [{ namespaceSelector: { matchLabels: { [PLATFORM_LABEL]: platform.platformName } } }],
+            ports: Object.values(CONTROL_PLANE_PORTS).map((port) => ({ port: String(port), protocol: "TCP" })),
+          },
+        ],
+      },
+    });
+    // The API server calls the injector and the operator's webhook from outside any namespace (often the host network).
+    new NetworkPolicyV1(base, "WebhookIngress", {
+      metadata: { name: "dapr-webhooks", namespace: ns.name, labels },
+      spec: {
+        podSelector: { matchExpressions: [{ key: "app", operator: "In", values: ["dapr-sidecar-injector", "dapr-operator"] }] },
+        policyTypes: ["Ingress"],
+        ingress: [{ from: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: Object.values(WEBHOOK_PORTS).map((port) => ({ port: String(port), protocol: "TCP" })) }],
+      },
+    });
+
+    new HelmChart(context.scope(Layer.SYSTEM), "Chart", {
+      pin: CHARTS.dapr,
+      releaseName: "dapr",
+      namespace,
+      mirror: platform.mirror,
+      defaults: controlPlaneValues(platform, ha, scheduler),
+      imageRegistryValues: () => ({ global: { registry: platform.mirror.image(IMAGES.dapr.repository) } }),
+      values: o.values,
+    });
+
+    const tracing = context.tryGet(Tracing);
+    if (o.tracing === true && !tracing) {
+      throw new PlatformConfigError(site, "the runtime is asked to trace (tracing: true), but the platform has no Tracing component", "tracing: true", "Add new Tracing() to the platform's components (it is installed first), or drop tracing: true.");
+    }
+    this.state = { context, namespace, tracing: o.tracing === false ? undefined : tracing, broker: context.tryGet(BrokerBase) };
+  }
+
+  public configureTeam(team: ITeam): void {
+    this.teamState(team);
+  }
+
+  public configureService(service: IServiceBinding): void {
+    if (this.options.enableAllServices) this.enable(service);
+  }
+
+  /** Puts a service on the runtime: its sidecar, app id = service name, the team's Configuration. */
+  public enable(service: IServiceBinding, options: DaprServiceOptions = {}): void {
+    const { site, platform } = this.installed.context;
+    if (service?.platform !== platform) {
+      throw new PlatformConfigError(site, "the runtime only takes services of its own platform", (service as IServiceBinding)?.node?.path ?? service, "Enable each platform's services on its own DaprRuntime.");
+    }
+    if (this.enabled.has(service)) return;
+    checkKnownOptions(site, options, SERVICE_OPTIONS);
+    const protocol = options.appProtocol ?? "http";
+    check(["http", "grpc", "h2c", "https", "grpcs"].includes(protocol), site, "appProtocol must be http, grpc, h2c, https or grpcs", protocol, 'Use e.g. "http".');
+    const logLevel = options.logLevel ?? this.options.logLevel ?? "info";
+    check(LOG_LEVELS.includes(logLevel), site, "logLevel must be debug, info, warn or error", logLevel, 'Use e.g. "info".');
+    const resources = options.sidecarResources ?? DAPR_SIDECAR_RESOURCES[platform.profile.size];
+    const limit = parseQuantity(resources.memoryLimit);
+    const request = parseQuantity(resources.memory);
+    check(limit !== undefined && request !== undefined && request <= limit && parseQuantity(resources.cpu) !== undefined, site, "sidecarResources must be quantities with memory <= memoryLimit", resources, 'Use e.g. { cpu: "100m", memory: "128Mi", memoryLimit: "256Mi" }.');
+    // The Go runtime collects before the container limit is hit.
+    const sidecarEnv = new Map([["GOMEMLIMIT", `${Math.floor((limit! * 0.9) / 2 ** 20)}MiB`]]);
+    this.enabled.set(service, sidecarEnv);
+    this.teamState(service.team).apps.add(service.serviceName);
+    service.addPodAnnotations({
+      "dapr.io/enabled": "true",
+      "dapr.io/app-id": service.serviceName,
+      "dapr.io/app-port": String(service.port),
+      "dapr.io/app-protocol": protocol,
+      "dapr.io/config": CONFIG_NAME,
+      "dapr.io/log-level": logLevel,
+      "dapr.io/enable-metrics": "true",
+      "dapr.io/sidecar-cpu-request": resources.cpu,
+      "dapr.io/sidecar-memory-request": resources.memory,
+      "dapr.io/sidecar-memory-limit": resources.memoryLimit,
+      "dapr.io/sidecar-seccomp-profile-type": "RuntimeDefault",
+      "dapr.io/env": Lazy.stringValue({ produce: () => [...sidecarEnv].map(([k, v]) => `${k}=${v}`).join(",") }),
+    });
+  }
+
+  /** The pub/sub component name for a Pulsar namespace: "pulsar" for public/default, else "pulsar-<tenant>-<namespace>". */
+  public pubsubNameOf(namespace: PulsarNamespace): string {
+    return namespace.fullName === "public/default" ? "pulsar" : `pulsar-${namespace.tenant.name}-${namespace.name}`.toLowerCase().replace(/[^a-z0-9-]+/g, "-").slice(0, 63).replace(/-+$/, "");
+  }
+
+  /**
+   * Lets a service publish to a topic through its sidecar: the service is enabled, its team's
+   * sidecars get the produce permission, and the pub/sub component of the topic's namespace
+   * admits its app id. It publishes to `POST /v1.0/publish/<pubsubNameOf(ns)>/<topic.name>`.
+   */
+  public publish(service: IServiceBinding, topic: PulsarTopic): void {
+    this.usePubsub(service, topic, [PulsarAction.PRODUCE]);
+  }
+
+  /**
+   * Subscribes a service to a topic through its sidecar: a Subscription (v2alpha1) delivering to
+   * `route`, the consume permission (and produce on the dead-letter topic) for its team's
+   * sidecars, and the pub/sub component scoped to its app id. The Pulsar subscription is named
+   * after the app id.
+   */
+  public subscribe(service: IServiceBinding, topic: PulsarTopic, options: DaprSubscribeOptions): DaprSubscription {
+    const { site } = this.installed.context;
+    check(!!options && typeof options === "object", site, "subscribe needs { route, deadLetter? }", options, 'Pass e.g. { route: "/orders" }.');
+    checkKnownOptions(site, options, ["route", "deadLetter"]);
+    const pubsub = this.usePubsub(service, topic, [PulsarAction.CONSUME]);
+    if (options.deadLetter !== undefined) {
+      check(options.deadLetter instanceof PulsarTopic && options.deadLetter.namespace === topic.namespace, site, "deadLetter must be a topic of the same Pulsar namespace", options.deadLetter?.fullName ?? options.deadLetter, `Declare it with ${topic.namespace.fullName}: namespace.addTopic("${topic.name}-dlq").`);
+      this.usePubsub(service, options.deadLetter, [PulsarAction.PRODUCE]);
+    }
+    const name = `${service.serviceName}-${topic.name}`.toLowerCase().replace(/[^a-z0-9.-]+/g, "-");
+    const team = this.teamState(service.team);
+    const key = `${service.team.namespaceName}/${name}`;
+    if (this.subscriptions.has(key)) {
+      throw new PlatformConfigError(site, `service ${service.serviceName} subscribes to ${topic.fullName} twice`, topic.fullName, "Subscribe once per topic; use one route.");
+    }
+    this.subscriptions.add(key);
+    return new DaprSubscription(team.scope, `Subscription-${name}`, {
+      name,
+      namespace: service.team.namespace,
+      pubsubName: pubsub,
+      topic: topic.name,
+      route: options.route,
+      deadLetterTopic: options.deadLetter?.name,
+      scopes: [service.serviceName],
+      labels: service.platform.labels("dapr", name),
+    });
+  }
+
+  private usePubsub(service: IServiceBinding, topic: PulsarTopic, actions: PulsarAction[]): string {
+    const { site } = this.installed.context;
+    const broker = this.installed.broker;
+    if (!broker) {
+      throw new PlatformConfigError(site, "pub/sub through Dapr needs the platform's broker", "broker: false", "Keep the platform's broker, or add an ExternalBroker to its components.");
+    }
+    check(topic instanceof PulsarTopic, site, "pub/sub takes a topic declared on the broker", topic, 'Declare it with broker.addTenant(...).addNamespace(...).addTopic("name").');
+    this.enable(service);
+    const team = this.teamState(service.team);
+    team.credentials ??= this.sidecarCredentials(broker, service.team);
+    broker.grantTo(topic, team.credentials, actions);
+    // The pub/sub component's token is resolved by the operator; with a private CA, daprd trusts it
+    // through SSL_CERT_DIR pointing at the mounted credentials (ca.crt).
+    if (broker.tls) {
+      const volume = service.mountSecret(team.credentials.secretName, SIDECAR_CREDENTIALS_DIR);
+      service.addPodAnnotations({ "dapr.io/volume-mounts": `${volume}:${SIDECAR_CREDENTIALS_DIR}` });
+      this.enabled.get(service)!.set("SSL_CERT_DIR", SIDECAR_CREDENTIALS_DIR);
+    }
+    const pubsub = this.pubsubNameOf(topic.namespace);
+    let users = team.pubsubUsers.get(pubsub);
+    if (!users) {
+      team.pubsubUsers.set(pubsub, (users = new Set()));
+      const apps = users;
+      new DaprComponent(team.scope, `PubSub-${pubsub}`, {
+        name: pubsub,
+        namespace: service.team.namespace,
+        type: "pubsub.pulsar",
+        metadata: [
+          { name: "host", value: broker.pulsarUrl },
+          // Verifies the broker's certificate (the URL scheme alone decides whether TLS is used).
+          { name: "enableTLS", value: String(broker.tls) },
+          { name: "tenant", value: topic.namespace.tenant.name },
+          { name: "namespace", value: topic.namespace.name },
+          { name: "persistent", value: "true" },
+          { name: "token", secretKeyRef: { secretName: team.credentials.secretName, key: "token" } },
+        ],
+        scopes: () => [...apps],
+        labels: service.platform.labels("dapr", pubsub),
+      });
+    }
+    users.add(service.serviceName);
+    return pubsub;
+  }
+
+  private sidecarCredentials(broker: IBroker, team: ITeam): ServiceCredentials {
+    return broker.credentialsFor(team, SIDECAR_PRINCIPAL);
+  }
+
+  /** The team's objects: created with the first use, in the apps layer under this component. */
+  private teamState(team: ITeam): TeamState {
+    const existing = this.teams.get(team);
+    if (existing) return existing;
+    const { context, tracing } = this.installed;
+    const scope = new Construct(context.scope(Layer.APPS), team.teamName);
+    const state: TeamState = { scope, apps: new Set(), pubsubUsers: new Map() };
+    this.teams.set(team, state);
+    const labels = team.platform.labels("dapr", CONFIG_NAME);
+    new DaprConfiguration(scope, "Configuration", {
+      name: CONFIG_NAME,
+      namespace: team.namespace,
+      tracing: tracing ? { samplingRate: tracing.samplingRate, otlpEndpoint: tracing.otlpGrpcHost } : undefined,
+      // Service invocation: the team's own apps may call each other; other callers are denied.
+      allowedCallers: () => [...state.apps],
+      labels,
+    });
+    new DaprResiliency(scope, "Resiliency", {
+      name: RESILIENCY_NAME,
+      namespace: team.namespace,
+      components: () => [...state.pubsubUsers.keys()],
+      scopes: () => [...state.apps],
+      labels: team.platform.labels("dapr", RESILIENCY_NAME),
+    });
+    return state;
+  }
+
+  private get installed(): Installed {
+    if (!this.state) throw notInstalled("DaprRuntime");
+    return this.state;
+  }
+}
+
+function controlPlaneValues(platform: IPlatform, ha: boolean, scheduler: boolean): HelmValues {
+  const size = platform.profile.size;
+  const resources = toChartResources(DAPR_CONTROL_PLANE_RESOURCES[size]);
+  const storage = DAPR_STORAGE[size];
+  return {
+    global: {
+      tag: IMAGES.dapr.tag,
+      ...(platform.mirror.imagePullSecrets.length > 0 ? { imagePullSecrets: platform.mirror.imagePullSecrets.map((name) => ({ name })) } : {}),
+      priorityClassName: platform.priorityClassName,
+      seccompProfile: "RuntimeDefault",
+      mtls: { enabled: true },
+      scheduler: { enabled: scheduler },
+      ha: {
+        enabled: ha,
+        // Operator, sentry and injector: 3 replicas; placement and scheduler are fixed at 3 by the chart.
+        replicaCount: 3,
+        topologyKey: platform.target.zoneLabel,
+        // Preferred, not required: a rolling update of a 3-replica Deployment over 3 zones needs room for a fourth pod.
+        podAntiAffinityPolicy: "preferredDuringSchedulingIgnoredDuringExecution",
+        disruption: { maximumUnavailable: "1" },
+      },
+    },
+    dapr_operator: { resources },
+    dapr_sentry: { resources },
+    dapr_sidecar_injector: { resources, sidecarDropALLCapabilities: true, sidecarRunAsNonRoot: true },
+    dapr_placement: {
+      resources,
+      // HA keeps the Raft log on a zonal volume; a single member keeps it in memory.
+      cluster: { forceInMemoryLog: !ha },
+      volumeclaims: { storageClassName: platform.storageClassName, storageSize: storage.placement },
+    },
+    ...(scheduler
+      ? { dapr_scheduler: { resources, cluster: { storageClassName: platform.storageClassName, storageSize: storage.scheduler, inMemoryStorage: !ha } } }
+      : { dapr_scheduler: { resources } }),
+  };
+}

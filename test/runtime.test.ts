@@ -1,0 +1,250 @@
+import { App, Testing, TerraformStack } from "cdktf";
+import { parse } from "yaml";
+import { DaprComponent, DaprRuntime, Layer, MicroservicePlatform, Mirror, Profile, Target, TraceStorage, Tracing } from "../lib";
+import { resourcesOf, stackNames, testApp } from "./helpers";
+
+const eks = () => Target.eks({ region: "eu-west-1", zones: ["a", "b", "c"] });
+
+function synth(app: App): Record<string, any> {
+  return Object.fromEntries(stackNames(app).map((n) => [n, JSON.parse(Testing.synth(app.node.findChild(n) as TerraformStack, true))]));
+}
+const release = (stacks: Record<string, any>, name: string) => {
+  for (const stack of Object.values(stacks)) for (const r of Object.values<any>(stack.resource?.helm_release ?? {})) if (r.name === name) return { ...r, parsed: parse(r.values[0]) };
+  return undefined;
+};
+const manifests = (stack: any, kind: string) => resourcesOf(stack, "kubernetes_manifest").map((m) => m.manifest).filter((m) => m.kind === kind);
+
+function production(options: { mirror?: Mirror; daprValues?: object } = {}) {
+  const app = testApp();
+  const dapr = new DaprRuntime({ values: options.daprValues });
+  const platform = new MicroservicePlatform(app, "shop", {
+    target: eks(),
+    mirror: options.mirror,
+    components: [dapr, new Tracing({ storage: TraceStorage.elasticsearch({ urls: ["https://es.example.com:9200"], username: "jaeger", password: { secretName: "es", key: "password" } }) })],
+  });
+  return { app, platform, dapr };
+}
+
+describe("Dapr control plane", () => {
+  test("PRODUCTION: HA, mTLS, RuntimeDefault seccomp, resources everywhere, sidecars drop all capabilities, quorums on zonal volumes", () => {
+    const { app } = production();
+    const dapr = release(synth(app), "dapr")!;
+    expect(dapr).toMatchObject({ chart: "dapr", version: "1.18.3", repository: "https://dapr.github.io/helm-charts/", namespace: "shop-dapr" });
+    const v = dapr.parsed;
+    expect(v.global).toMatchObject({
+      mtls: { enabled: true },
+      seccompProfile: "RuntimeDefault",
+      priorityClassName: "shop-platform-critical",
+      scheduler: { enabled: true },
+      ha: { enabled: true, replicaCount: 3, topologyKey: "topology.kubernetes.io/zone", disruption: { maximumUnavailable: "1" } },
+    });
+    for (const part of ["dapr_operator", "dapr_sentry", "dapr_placement", "dapr_scheduler", "dapr_sidecar_injector"]) {
+      expect([part, v[part].resources]).toEqual([part, { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } }]);
+    }
+    expect(v.dapr_sidecar_injector).toMatchObject({ sidecarDropALLCapabilities: true, sidecarRunAsNonRoot: true });
+    expect(v.dapr_placement).toMatchObject({ cluster: { forceInMemoryLog: false }, volumeclaims: { storageClassName: "shop-zonal" } });
+    expect(v.dapr_scheduler.cluster).toMatchObject({ storageClassName: "shop-zonal", inMemoryStorage: false });
+  });
+
+  test("DEV and EDGE: one placement member in memory, no scheduler (the chart would run three)", () => {
+    for (const [profile, target] of [[Profile.DEV, Target.kind()], [Profile.EDGE, Target.k3s()]] as const) {
+      const app = testApp();
+      new MicroservicePlatform(app, "small", { target, profile, components: [new DaprRuntime()] });
+      const v = release(synth(app), "dapr")!.parsed;
+      expect(v.global.ha.enabled).toBe(false);
+      expect(v.global.scheduler.enabled).toBe(false);
+      expect(v.dapr_placement.cluster.forceInMemoryLog).toBe(true);
+    }
+  });
+
+  test("a mirror reaches Dapr's registry and pull secrets", () => {
+    const { app } = production({ mirror: Mirror.of({ imageRegistry: "harbor.local/proxy", imagePullSecrets: ["harbor"] }) });
+    const v = release(synth(app), "dapr")!.parsed;
+    expect(v.global.registry).toBe("harbor.local/proxy/dapr");
+    expect(v.global.imagePullSecrets).toEqual([{ name: "harbor" }]);
+  });
+
+  test("the control plane admits the platform's sidecars on its four ports, and the API server on its webhooks", () => {
+    const { app } = production();
+    const policies = resourcesOf(synth(app)["shop-base"], "kubernetes_network_policy_v1").filter((p) => p.metadata.name.startsWith("dapr-"));
+    const sidecars = policies.find((p) => p.metadata.name === "dapr-sidecars");
+    expect(sidecars.spec.ingress[0].ports.map((p: any) => p.port)).toEqual(["50001", "6500", "50005", "50006"]);
+    expect(sidecars.spec.ingress[0].from).toEqual([{ namespace_selector: { match_labels: { "platform.cdktf.io/platform": "shop" } } }]);
+    expect(policies.find((p) => p.metadata.name === "dapr-webhooks").spec.ingress[0].ports.map((p: any) => p.port)).toEqual(["4000", "19443"]);
+  });
+
+  test("fails if the user's values turn HA off in PRODUCTION (placement would lose its quorum with a zone)", () => {
+    expect(() => production({ daprValues: { global: { ha: { enabled: false } } } })).toThrow(
+      "[shop/dapr] HA cannot be turned off in a multi-zone profile: placement would run as a single member and lose its quorum with one zone (received: \"global.ha.enabled: false\"). Remove global.ha.enabled from the runtime's values.",
+    );
+  });
+
+  test("fails if tracing is asked for without the Tracing component", () => {
+    expect(() => new MicroservicePlatform(testApp(), "shop", { target: Target.kind(), profile: Profile.DEV, components: [new DaprRuntime({ tracing: true })] })).toThrow(
+      /\[shop\/dapr\] the runtime is asked to trace \(tracing: true\), but the platform has no Tracing component/,
+    );
+  });
+});
+
+describe("services on the runtime", () => {
+  const { app, platform, dapr } = production();
+  const orders = platform.broker.addTenant("shop").addNamespace("orders");
+  const placed = orders.addTopic("placed", { partitions: 3 });
+  const dlq = orders.addTopic("placed-dlq");
+  const publisher = platform.addService("checkout", { image: "shop/checkout:1.0.0" });
+  const subscriber = platform.addService("billing", { image: "shop/billing:1.0.0", port: 9000 });
+  const plain = platform.addService("static", { image: "shop/static:1.0.0" });
+  dapr.publish(publisher, placed);
+  const subscription = dapr.subscribe(subscriber, placed, { route: "/placed", deadLetter: dlq });
+  const stacks = synth(app);
+  const apps = stacks["shop-apps"];
+  const deployment = (name: string) => resourcesOf(apps, "kubernetes_deployment_v1").find((d) => d.metadata.name === name);
+
+  test("an enabled service gets the sidecar annotations: app id, port, protocol, config, resources, seccomp, GOMEMLIMIT", () => {
+    expect(deployment("billing").spec.template.metadata.annotations).toMatchObject({
+      "dapr.io/enabled": "true",
+      "dapr.io/app-id": "billing",
+      "dapr.io/app-port": "9000",
+      "dapr.io/app-protocol": "http",
+      "dapr.io/config": "dapr-config",
+      "dapr.io/sidecar-memory-limit": "256Mi",
+      "dapr.io/sidecar-seccomp-profile-type": "RuntimeDefault",
+      "dapr.io/env": "GOMEMLIMIT=230MiB,SSL_CERT_DIR=/var/run/secrets/dapr-pulsar",
+      "dapr.io/volume-mounts": "secret-0:/var/run/secrets/dapr-pulsar",
+    });
+    expect(deployment("static").spec.template.metadata.annotations).toBeUndefined();
+  });
+
+  test("a Subscription (v2alpha1) with route and dead-letter topic, scoped to the subscriber", () => {
+    expect(subscription).toBeDefined();
+    expect(manifests(apps, "Subscription")).toEqual([
+      expect.objectContaining({
+        apiVersion: "dapr.io/v2alpha1",
+        spec: { pubsubname: "pulsar-shop-orders", topic: "placed", routes: { default: "/placed" }, deadLetterTopic: "placed-dlq" },
+        scopes: ["billing"],
+      }),
+    ]);
+  });
+
+  test("one pubsub.pulsar component per Pulsar namespace, scoped to its apps, token by Secret reference, TLS verified", () => {
+    const [component] = manifests(apps, "Component");
+    expect(component.metadata.name).toBe("pulsar-shop-orders");
+    expect(component.scopes).toEqual(["billing", "checkout"]);
+    expect(component.spec).toEqual({
+      type: "pubsub.pulsar",
+      version: "v1",
+      metadata: [
+        { name: "host", value: "pulsar+ssl://pulsar-broker.shop-pulsar.svc.cluster.local:6651" },
+        { name: "enableTLS", value: "true" },
+        { name: "tenant", value: "shop" },
+        { name: "namespace", value: "orders" },
+        { name: "persistent", value: "true" },
+        { name: "token", secretKeyRef: { name: "dapr.sidecars-pulsar", key: "token" } },
+      ],
+    });
+  });
+
+  test("the team's sidecars get the permissions: produce for the publisher's topic, consume and dead-letter produce for the subscriber's", () => {
+    expect(placed.actionsOf("shop-apps.dapr.sidecars")).toEqual(["consume", "produce"]);
+    expect(dlq.actionsOf("shop-apps.dapr.sidecars")).toEqual(["produce"]);
+    const spec = JSON.parse(resourcesOf(apps, "kubernetes_config_map_v1").find((c) => c.metadata.name === "pulsar-sync").data["spec.json"]);
+    expect(spec.credentials).toContainEqual({ role: "shop-apps.dapr.sidecars", namespace: "shop-apps", secret: "dapr.sidecars-pulsar" });
+  });
+
+  test("the team's Configuration traces to the collector at the profile's rate, and lets only the team's apps invoke each other", () => {
+    const [config] = manifests(apps, "Configuration");
+    expect(config.spec.tracing).toEqual({ samplingRate: "0.1", otel: { endpointAddress: "opentelemetry-collector.shop-tracing.svc.cluster.local:4317", isSecure: false, protocol: "grpc" } });
+    expect(config.spec.accessControl.defaultAction).toBe("deny");
+    expect(config.spec.accessControl.policies.map((p: any) => p.appId)).toEqual(["billing", "checkout"]);
+    const [resiliency] = manifests(apps, "Resiliency");
+    expect(Object.keys(resiliency.spec.targets.components)).toEqual(["pulsar-shop-orders"]);
+  });
+
+  test("custom resources are planned in the apps layer, after the chart that installs their CRDs", () => {
+    expect(resourcesOf(stacks["shop-system"], "kubernetes_manifest")).toEqual([]);
+    expect(platform.stack(Layer.APPS).dependsOn(platform.stack(Layer.SYSTEM))).toBe(true);
+  });
+
+  test("fails if a subscription's topic belongs to another platform's broker, or its dead-letter topic to another namespace", () => {
+    const other = new MicroservicePlatform(testApp(), "other", { target: Target.kind(), profile: Profile.DEV });
+    const foreign = other.broker.topic("events");
+    expect(() => dapr.subscribe(subscriber, foreign, { route: "/events" })).toThrow(/\[shop\/broker\] persistent:\/\/public\/default\/events belongs to another broker/);
+    expect(() => dapr.subscribe(subscriber, placed, { route: "/again", deadLetter: platform.broker.topic("elsewhere") })).toThrow(/deadLetter must be a topic of the same Pulsar namespace/);
+    expect(() => dapr.subscribe(subscriber, placed, { route: "no-slash" } as any)).toThrow(/service billing subscribes to persistent:\/\/shop\/orders\/placed twice/);
+  });
+});
+
+describe("Dapr components", () => {
+  test("fails if a Dapr Component carries a literal secret, without echoing it", () => {
+    const app = testApp();
+    const platform = new MicroservicePlatform(app, "shop", { target: Target.kind(), profile: Profile.DEV, broker: false });
+    expect(
+      () =>
+        new DaprComponent(platform.stack(Layer.APPS), "Redis", {
+          name: "state",
+          namespace: "shop-apps",
+          type: "state.redis",
+          metadata: [{ name: "redisHost", value: "redis:6379" }, { name: "redisPassword", value: "hunter2" }],
+          scopes: ["orders"],
+        }),
+    ).toThrow('[shop-apps/Redis] metadata "redisPassword" of component "state" is a credential given as a literal (received: "<redacted>"). Put it in a Secret of the namespace and use secretKeyRef: { secretName, key } instead of value.');
+  });
+});
+
+describe("tracing", () => {
+  test("every service gets the collector's OTLP endpoint, its name, the sampler and its resource attributes", () => {
+    const app = testApp();
+    const platform = new MicroservicePlatform(app, "dev", { target: Target.kind(), profile: Profile.DEV, broker: false, components: [new Tracing()] });
+    platform.addService("api", { image: "x/y:1" });
+    const [d] = resourcesOf(synth(app)["dev-apps"], "kubernetes_deployment_v1");
+    const env = Object.fromEntries(d.spec.template.spec.container[0].env.map((e: any) => [e.name, e.value]));
+    expect(env).toEqual({
+      OTEL_EXPORTER_OTLP_ENDPOINT: "http://opentelemetry-collector.dev-tracing.svc.cluster.local:4317",
+      OTEL_EXPORTER_OTLP_PROTOCOL: "grpc",
+      OTEL_SERVICE_NAME: "api",
+      OTEL_TRACES_SAMPLER: "parentbased_traceidratio",
+      OTEL_TRACES_SAMPLER_ARG: "1",
+      OTEL_RESOURCE_ATTRIBUTES: "service.namespace=dev-apps,deployment.environment.name=dev,platform.name=dev,platform.team=dev-apps,k8s.namespace.name=dev-apps",
+    });
+  });
+
+  test("the collector: memory_limiter first in every pipeline, spans to Jaeger, replicated and spread in PRODUCTION", () => {
+    const { app } = production();
+    const stacks = synth(app);
+    const v = release(stacks, "opentelemetry-collector")!.parsed;
+    expect(v).toMatchObject({ mode: "deployment", replicaCount: 3, command: { name: "otelcol-k8s" }, podDisruptionBudget: { enabled: true, maxUnavailable: 1 } });
+    expect(v.image).toEqual({ repository: "ghcr.io/open-telemetry/opentelemetry-collector-releases/opentelemetry-collector-k8s", tag: "0.158.0" });
+    for (const pipeline of Object.values<any>(v.config.service.pipelines)) expect(pipeline.processors[0]).toBe("memory_limiter");
+    expect(v.config.service.pipelines.traces).toEqual({ receivers: ["otlp", "jaeger", "zipkin"], processors: ["memory_limiter", "batch"], exporters: ["otlp_grpc/jaeger"] });
+    expect(v.config.exporters["otlp_grpc/jaeger"].endpoint).toBe("jaeger.shop-tracing.svc.cluster.local:4317");
+    expect(v.topologySpreadConstraints[0]).toMatchObject({ topologyKey: "topology.kubernetes.io/zone", labelSelector: { matchLabels: { component: "standalone-collector" } } });
+    expect(v.resources.limits.memory).toBeDefined(); // the chart sets GOMEMLIMIT from it
+  });
+
+  test("Jaeger in PRODUCTION stores in Elasticsearch with the password from a Secret, in DEV in memory with one replica", () => {
+    const { app } = production();
+    const jaeger = release(synth(app), "jaeger")!.parsed;
+    expect(jaeger.userconfig.extensions.jaeger_storage.backends.traces.elasticsearch).toEqual({
+      server_urls: ["https://es.example.com:9200"],
+      indices: { index_prefix: "shop" },
+      auth: { basic: { username: "jaeger", password: "${env:TRACE_STORE_PASSWORD}" } },
+    });
+    expect(jaeger.jaeger.extraEnv).toEqual([{ name: "TRACE_STORE_PASSWORD", valueFrom: { secretKeyRef: { name: "es", key: "password" } } }]);
+    expect(jaeger.jaeger.replicas).toBe(3);
+    const dev = testApp();
+    new MicroservicePlatform(dev, "dev", { target: Target.kind(), profile: Profile.DEV, broker: false, components: [new Tracing()] });
+    const memory = release(synth(dev), "jaeger")!.parsed;
+    expect(memory.jaeger.replicas).toBe(1);
+    expect(memory.userconfig.extensions.jaeger_storage.backends.traces).toEqual({ memory: { max_traces: 20000 } });
+  });
+
+  test("fails on in-memory traces in PRODUCTION unless chosen with a reason, and on a literal store password", () => {
+    expect(() => new MicroservicePlatform(testApp(), "shop", { target: eks(), components: [new Tracing()] })).toThrow(
+      /\[shop\/tracing\] in-memory trace storage in a production profile loses every trace on restart and cannot be replicated \(received: "no storage"\)\. Pass storage: TraceStorage\.elasticsearch/,
+    );
+    expect(() => new MicroservicePlatform(testApp(), "shop", { target: eks(), components: [new Tracing({ storage: TraceStorage.memory({ productionReason: "demo only, traces are disposable" }) })] })).not.toThrow();
+    expect(() =>
+      new MicroservicePlatform(testApp(), "shop", { target: eks(), components: [new Tracing({ storage: TraceStorage.opensearch({ urls: ["https://os:9200"], username: "jaeger", password: "hunter2" as any }) })] }),
+    ).toThrow('[shop/tracing] the store password must be a Secret reference, never a literal (received: "<redacted>"). Use password: { secretName: "<secret in the tracing namespace>", key: "password" }.');
+  });
+});
