@@ -74,7 +74,10 @@ const maximal = () => {
     },
     components: [
       new DaprRuntime(),
-      new Tracing({ storage: TraceStorage.elasticsearch({ urls: ["https://es.example.com:9200"], username: "jaeger", password: { secretName: "es", key: "password" } }) }),
+      new Tracing({
+        storage: TraceStorage.elasticsearch({ urls: ["https://es.example.com:9200"], username: "jaeger", password: { secretName: "es", key: "password" } }),
+        metricsEndpoint: "http://prometheus.monitoring.svc:9090/api/v1/otlp",
+      }),
     ],
   });
   return app;

@@ -247,4 +247,34 @@ describe("tracing", () => {
       new MicroservicePlatform(testApp(), "shop", { target: eks(), components: [new Tracing({ storage: TraceStorage.opensearch({ urls: ["https://os:9200"], username: "jaeger", password: "hunter2" as any }) })] }),
     ).toThrow('[shop/tracing] the store password must be a Secret reference, never a literal (received: "<redacted>"). Use password: { secretName: "<secret in the tracing namespace>", key: "password" }.');
   });
+
+  test("with a metrics endpoint, the collector scrapes the annotated pods of the platform's namespaces (teams added later too) and exports them", () => {
+    const app = testApp();
+    const platform = new MicroservicePlatform(app, "shop", {
+      target: eks(),
+      components: [new DaprRuntime(), new Tracing({ storage: TraceStorage.memory({ productionReason: "metrics test, traces are disposable" }), metricsEndpoint: "http://prometheus.monitoring.svc:9090/api/v1/otlp" })],
+    });
+    platform.addTeam("late-team");
+    const stacks = synth(app);
+    const v = release(stacks, "opentelemetry-collector")!.parsed;
+    const [job] = v.config.receivers.prometheus.config.scrape_configs;
+    expect(job.kubernetes_sd_configs).toEqual([{ role: "pod", namespaces: { names: ["late-team", "shop-dapr", "shop-pulsar"] } }]);
+    expect(job.relabel_configs[0]).toEqual({ source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_scrape"], action: "keep", regex: "true" });
+    expect(job.relabel_configs[2].replacement).toBe("$$1:$$2");
+    expect(v.config.exporters["otlp_http/metrics"]).toEqual({ endpoint: "http://prometheus.monitoring.svc:9090/api/v1/otlp" });
+    expect(v.config.service.pipelines.metrics).toEqual({ receivers: ["otlp", "prometheus"], processors: ["memory_limiter", "batch"], exporters: ["otlp_http/metrics"] });
+    expect(v.clusterRole).toEqual({ create: true, rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch"] }] });
+    // the broker's namespace admits the collector to its metrics ports only
+    const policy = resourcesOf(stacks["shop-base"], "kubernetes_network_policy_v1").find((p) => p.metadata.name === "collector-metrics");
+    expect(policy.metadata.namespace).toBe("shop-pulsar");
+    expect(policy.spec.ingress[0].ports.map((p: any) => p.port)).toEqual(["8080", "8000"]);
+  });
+
+  test("on a cluster with the Prometheus operator, the broker's parts get PodMonitors", () => {
+    const app = testApp();
+    new MicroservicePlatform(app, "shop", { target: Target.kind(), profile: Profile.DEV, prometheusOperator: true });
+    const v = release(synth(app), "pulsar")!.parsed;
+    for (const part of ["broker", "bookkeeper", "proxy", "autorecovery"]) expect([part, v[part].podMonitor]).toEqual([part, { enabled: true }]);
+    expect(v.oxia.server.podMonitor).toEqual({ enabled: true });
+  });
 });

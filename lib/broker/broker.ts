@@ -406,7 +406,7 @@ function brokerValues(input: ValuesInput): HelmValues {
     ...(resources ? { resources: toChartResources(resources) } : {}),
     topologySpreadConstraints: platform.placement.spread(pulsarPodLabels(component), role),
     priorityClassName: platform.priorityClassName,
-    podMonitor: { enabled: false },
+    podMonitor: { enabled: platform.prometheusOperator },
   });
   const mem = (r: JvmResources) => `-Xms${r.heap} -Xmx${r.heap} -XX:MaxDirectMemorySize=${r.directMemory}`;
 
@@ -489,11 +489,11 @@ function brokerValues(input: ValuesInput): HelmValues {
         priorityClassName: platform.priorityClassName,
         topologySpreadConstraints: platform.placement.spread(pulsarPodLabels("oxia-server"), WorkloadRole.QUORUM),
         affinity: { ...hard, anti_affinity_topology_key: "kubernetes.io/hostname" },
-        podMonitor: { enabled: false },
+        podMonitor: { enabled: platform.prometheusOperator },
         // The Oxia image's user is not known to be non-root: only the seccomp profile is added.
         securityContext: { ...CHART_POD_SECURITY, seccompProfile: { type: "RuntimeDefault" } },
       },
-      coordinator: { podMonitor: { enabled: false } },
+      coordinator: { podMonitor: { enabled: platform.prometheusOperator } },
     },
     bookkeeper: {
       ...part("bookie", WorkloadRole.QUORUM, t.bookies, sizes.bookie),

@@ -36,6 +36,8 @@ export interface IPlatform {
   readonly storageClassName: string;
   /** PriorityClass of the platform's control planes and quorum members. */
   readonly priorityClassName: string;
+  /** Whether the cluster runs the Prometheus operator (components then render PodMonitors). */
+  readonly prometheusOperator: boolean;
   /** The teams added so far. */
   readonly teams: readonly ITeam[];
   /** The services added so far. */

@@ -52,7 +52,7 @@ export class HelmChart extends Construct {
   public readonly release: Release;
   /** API groups of the CRDs this chart installs. */
   public readonly crdGroups: readonly string[];
-  private readonly layers: HelmValues[] = [];
+  private readonly layers: (HelmValues | (() => HelmValues))[] = [];
   private readonly userValues: HelmValues;
   private cache?: string;
 
@@ -85,8 +85,12 @@ export class HelmChart extends Construct {
     });
   }
 
-  /** Merges more component values over the defaults (components call this as parts are added); the user's values still win. */
-  public addValues(values: HelmValues): void {
+  /**
+   * Merges more component values over the defaults (components call this as parts are added); the
+   * user's values still win. A function is called when the values are rendered, at synth time, so
+   * it sees everything declared after it (teams, services).
+   */
+  public addValues(values: HelmValues | (() => HelmValues)): void {
     this.layers.push(values);
     this.cache = undefined;
   }
@@ -99,7 +103,8 @@ export class HelmChart extends Construct {
 
   /** The merged values as they will be rendered. */
   public get values(): HelmValues {
-    return deepmerge.all([...this.layers, this.userValues], { arrayMerge: overwriteArrays }) as HelmValues;
+    const layers = this.layers.map((layer) => (typeof layer === "function" ? layer() : layer));
+    return deepmerge.all([...layers, this.userValues], { arrayMerge: overwriteArrays }) as HelmValues;
   }
 }
 

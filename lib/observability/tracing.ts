@@ -8,6 +8,8 @@ import { HelmChart, HelmValues, toChartResources } from "../core/helm-chart";
 import { WorkloadRole } from "../core/placement";
 import { PLATFORM_LABEL, SecureNamespace } from "../core/secure-namespace";
 import { CHARTS, IMAGES } from "../core/versions";
+import { Broker } from "../broker/broker";
+import { BrokerBase } from "../broker/broker-base";
 
 /** Options of a search-engine trace store. */
 export interface SearchStoreOptions {
@@ -64,13 +66,23 @@ export interface TracingOptions {
   readonly collectorReplicas?: number;
   /** Fraction of traces services and sidecars sample, from 0 to 1. @default - TRACE_SAMPLING_RATE by profile size */
   readonly samplingRate?: number;
+  /**
+   * OTLP/HTTP endpoint of a Prometheus-compatible store (Prometheus 3's `http://<host>:9090/api/v1/otlp`,
+   * Mimir, VictoriaMetrics): given, the collector scrapes the platform's metrics endpoints (pods
+   * annotated `prometheus.io/scrape`: Pulsar's brokers, bookies and proxies, Dapr's control plane and
+   * sidecars) in the platform's namespaces and exports them there.
+   * @default - metrics are not collected
+   */
+  readonly metricsEndpoint?: string;
   /** Values merged over the collector chart's. @default {} */
   readonly collectorValues?: HelmValues;
   /** Values merged over the Jaeger chart's. @default {} */
   readonly jaegerValues?: HelmValues;
 }
 
-const OPTIONS = ["storage", "collectorReplicas", "samplingRate", "collectorValues", "jaegerValues"];
+const OPTIONS = ["storage", "collectorReplicas", "samplingRate", "metricsEndpoint", "collectorValues", "jaegerValues"];
+/** Ports of the broker's pods that serve /metrics (brokers and proxies: http; bookies: http). */
+const PULSAR_METRICS_PORTS = [8080, 8000];
 const COLLECTOR_RELEASE = "opentelemetry-collector";
 const JAEGER_RELEASE = "jaeger";
 /** Receiver ports the collector offers the platform: OTLP gRPC and HTTP, Zipkin, Jaeger gRPC and Thrift HTTP. */
@@ -94,6 +106,8 @@ interface Installed {
  */
 export class Tracing implements IPlatformComponent {
   public readonly key = "tracing";
+  /** Installed after the broker, whose namespace it may scrape. */
+  public readonly after = ["broker"];
   private readonly options: TracingOptions;
   private state?: Installed;
 
@@ -155,6 +169,9 @@ export class Tracing implements IPlatformComponent {
     const samplingRate = o.samplingRate ?? TRACE_SAMPLING_RATE[size];
     check(typeof samplingRate === "number" && samplingRate >= 0 && samplingRate <= 1, site, "samplingRate must be a number from 0 to 1", samplingRate, "Use e.g. 0.1 to trace one request in ten.");
 
+    if (o.metricsEndpoint !== undefined) {
+      check(typeof o.metricsEndpoint === "string" && /^https?:\/\/\S+$/.test(o.metricsEndpoint), site, "metricsEndpoint must be an http(s) URL", o.metricsEndpoint, 'Use e.g. "http://prometheus.monitoring.svc:9090/api/v1/otlp".');
+    }
     const namespace = `${platform.platformName}-tracing`;
     const host = `${COLLECTOR_RELEASE}.${namespace}.svc.cluster.local`;
     const jaegerHost = `${JAEGER_RELEASE}.${namespace}.svc.cluster.local`;
@@ -176,15 +193,38 @@ export class Tracing implements IPlatformComponent {
       },
     });
 
+    const broker = context.tryGet(BrokerBase);
+    const brokerNamespace = broker instanceof Broker ? broker.namespace : undefined;
+    if (o.metricsEndpoint && brokerNamespace) {
+      // The broker's namespace admits other namespaces to its client ports only: let the collector scrape.
+      new NetworkPolicyV1(base, "PulsarMetricsIngress", {
+        metadata: { name: "collector-metrics", namespace: brokerNamespace, labels: platform.labels("tracing", "collector-metrics") },
+        spec: {
+          podSelector: { matchLabels: { app: "pulsar" } },
+          policyTypes: ["Ingress"],
+          ingress: [
+            {
+              from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": namespace } }, podSelector: { matchLabels: collectorPodLabels() } }],
+              ports: PULSAR_METRICS_PORTS.map((port) => ({ port: String(port), protocol: "TCP" })),
+            },
+          ],
+        },
+      });
+    }
+
     const system = context.scope(Layer.SYSTEM);
-    new HelmChart(system, "Collector", {
+    const collector = new HelmChart(system, "Collector", {
       pin: CHARTS.openTelemetryCollector,
       releaseName: COLLECTOR_RELEASE,
       namespace,
       mirror: platform.mirror,
-      defaults: collectorValues(platform, replicas, jaegerHost),
+      defaults: collectorValues(platform, replicas, jaegerHost, o.metricsEndpoint),
       values: o.collectorValues,
     });
+    if (o.metricsEndpoint) {
+      // Rendered at synth time: teams added after the platform count.
+      collector.addValues(() => ({ config: { receivers: { prometheus: { config: { scrape_configs: [annotatedPodsScrape(metricsNamespaces(platform, brokerNamespace))] } } } } }));
+    }
     new HelmChart(system, "Jaeger", {
       pin: CHARTS.jaeger,
       releaseName: JAEGER_RELEASE,
@@ -238,7 +278,29 @@ const RESTRICTED_CONTAINER = {
   seccompProfile: { type: "RuntimeDefault" },
 };
 
-function collectorValues(platform: IPlatform, replicas: number, jaegerHost: string): HelmValues {
+/** The namespaces whose annotated pods the collector scrapes: the platform's own and its teams'. */
+function metricsNamespaces(platform: IPlatform, brokerNamespace?: string): string[] {
+  const system = [brokerNamespace, `${platform.platformName}-dapr`].filter((n): n is string => !!n);
+  return [...new Set([...system, ...platform.teams.map((t) => t.namespaceName)])].sort();
+}
+
+/** Prometheus' usual annotation-driven pod discovery (`prometheus.io/scrape`, `/port`, `/path`). */
+function annotatedPodsScrape(namespaces: string[]): Record<string, unknown> {
+  return {
+    job_name: "platform-pods",
+    kubernetes_sd_configs: [{ role: "pod", namespaces: { names: namespaces } }],
+    relabel_configs: [
+      { source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_scrape"], action: "keep", regex: "true" },
+      { source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_path"], action: "replace", target_label: "__metrics_path__", regex: "(.+)" },
+      // "$$" is a literal "$" in the collector's configuration (it expands environment variables).
+      { source_labels: ["__address__", "__meta_kubernetes_pod_annotation_prometheus_io_port"], action: "replace", regex: "([^:]+)(?::\\d+)?;(\\d+)", replacement: "$$1:$$2", target_label: "__address__" },
+      { source_labels: ["__meta_kubernetes_namespace"], target_label: "namespace" },
+      { source_labels: ["__meta_kubernetes_pod_name"], target_label: "pod" },
+    ],
+  };
+}
+
+function collectorValues(platform: IPlatform, replicas: number, jaegerHost: string, metricsEndpoint?: string): HelmValues {
   const pipeline = (receivers: string[], exporters: string[]) => ({ receivers, processors: ["memory_limiter", "batch"], exporters });
   return {
     mode: "deployment",
@@ -253,14 +315,19 @@ function collectorValues(platform: IPlatform, replicas: number, jaegerHost: stri
     ...(platform.mirror.imagePullSecrets.length > 0 ? { imagePullSecrets: platform.mirror.imagePullSecrets.map((name) => ({ name })) } : {}),
     podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
     securityContext: RESTRICTED_CONTAINER,
+    // Discovering pods to scrape needs to list them.
+    ...(metricsEndpoint ? { clusterRole: { create: true, rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch"] }] } } : {}),
     config: {
-      // OTLP gRPC to Jaeger inside the cluster ("otlp_grpc" is the exporter's name since collector 0.15x; "otlp" is its deprecated alias).
-      exporters: { "otlp_grpc/jaeger": { endpoint: `${jaegerHost}:4317`, tls: { insecure: true } } },
+      exporters: {
+        // OTLP gRPC to Jaeger inside the cluster ("otlp_grpc" is the exporter's name since collector 0.15x; "otlp" is its deprecated alias).
+        "otlp_grpc/jaeger": { endpoint: `${jaegerHost}:4317`, tls: { insecure: true } },
+        ...(metricsEndpoint ? { "otlp_http/metrics": { endpoint: metricsEndpoint } } : {}),
+      },
       service: {
         // Pipelines are replaced whole (Helm does not merge lists): memory_limiter stays first.
         pipelines: {
           traces: pipeline(["otlp", "jaeger", "zipkin"], ["otlp_grpc/jaeger"]),
-          metrics: pipeline(["otlp", "prometheus"], ["debug"]),
+          metrics: pipeline(["otlp", "prometheus"], [metricsEndpoint ? "otlp_http/metrics" : "debug"]),
           logs: pipeline(["otlp"], ["debug"]),
         },
       },

@@ -33,6 +33,8 @@ export interface MicroservicePlatformProps {
   readonly broker?: BrokerOptions | false;
   /** Components to install, in any order: each is installed after those it requires. @default [] */
   readonly components?: IPlatformComponent[];
+  /** The cluster runs the Prometheus operator: components render PodMonitors (monitoring.coreos.com/v1). @default false */
+  readonly prometheusOperator?: boolean;
 }
 
 /** Options of `addService()`. */
@@ -41,7 +43,7 @@ export interface AddServiceOptions extends MicroserviceOptions {
   readonly team?: ITeam;
 }
 
-const PROPS = ["target", "profile", "mirror", "broker", "components"];
+const PROPS = ["target", "profile", "mirror", "broker", "components", "prometheusOperator"];
 /** Longest platform name: it prefixes stack names and cluster-scoped objects ("<name>-platform-critical"). */
 const MAX_NAME = 40;
 
@@ -62,6 +64,7 @@ export class MicroservicePlatform extends Construct implements IPlatform {
   public readonly placement: Placement;
   public readonly storageClassName: string;
   public readonly priorityClassName: string;
+  public readonly prometheusOperator: boolean;
   private readonly layerStacks = new Map<Layer, PlatformStack>();
   private readonly stackCallbacks: ((stack: PlatformStack, layer: Layer) => void)[] = [];
   private readonly teamsByName = new Map<string, Team>();
@@ -86,6 +89,8 @@ export class MicroservicePlatform extends Construct implements IPlatform {
     this.placement = new Placement(this.target, this.profile);
     this.storageClassName = `${id}-zonal`;
     this.priorityClassName = `${id}-${PLATFORM_PRIORITY.name}`;
+    this.prometheusOperator = props.prometheusOperator ?? false;
+    check(typeof this.prometheusOperator === "boolean", this, "prometheusOperator must be true or false", props.prometheusOperator, "Use true when the cluster runs the Prometheus operator.");
     this.componentSet = new ComponentSet(this);
 
     const base = this.stack(Layer.BASE);
