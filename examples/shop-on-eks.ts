@@ -1,12 +1,15 @@
 // A shop on EKS across three zones: a broker that also speaks MQTT and offloads to S3, topics
-// declared in code, two teams and three services granted on those topics (each gets the broker
-// URL, its own token and the CA by reference; the grant becomes a Pulsar permission).
+// declared in code, two teams and four services. Orders and payments talk to Pulsar directly
+// (each gets the broker URL, its own token and the CA by reference; the grant becomes a Pulsar
+// permission); billing subscribes through its Dapr sidecar and keeps state in the team's
+// Redis, by reference. Everything is traced to Jaeger, which stores in Elasticsearch.
 // Run: npx ts-node --transpile-only examples/shop-on-eks.ts   (writes cdktf.out)
 import { App } from "cdktf";
 import { Construct } from "constructs";
-import { MicroservicePlatform, OffloadCredentials, OffloadStore, Profile, Protocol, Target } from "../lib";
+import { DaprRuntime, MicroservicePlatform, OffloadCredentials, OffloadStore, Profile, Protocol, Target, TraceStorage, Tracing } from "../lib";
 
 export function shopOnEks(scope: Construct): MicroservicePlatform {
+  const dapr = new DaprRuntime();
   const platform = new MicroservicePlatform(scope, "shop", {
     target: Target.eks({ region: "eu-west-1", zones: ["a", "b", "c"], clusterName: "shop-prod" }),
     profile: Profile.PRODUCTION,
@@ -18,6 +21,11 @@ export function shopOnEks(scope: Construct): MicroservicePlatform {
         credentials: OffloadCredentials.workloadIdentity("arn:aws:iam::111122223333:role/shop-pulsar-offload"),
       }),
     },
+    components: [
+      dapr,
+      // The password lives in a Secret "jaeger-es" of the tracing namespace (shop-tracing).
+      new Tracing({ storage: TraceStorage.elasticsearch({ urls: ["https://es.shop.example.com:9200"], username: "jaeger", password: { secretName: "jaeger-es", key: "password" } }) }),
+    ],
   });
 
   const orders = platform.broker.addTenant("shop").addNamespace("orders", { retention: { minutes: 7 * 24 * 60, sizeMb: 10240 } });
@@ -42,6 +50,19 @@ export function shopOnEks(scope: Construct): MicroservicePlatform {
   paid.grantProduce(payments);
 
   platform.addService("products", { team: catalog, image: "ghcr.io/example/products:3.1.0", health: { readinessPath: "/health/ready", livenessPath: "/health/live" } });
+
+  // Billing gets placed orders from its sidecar on /placed, failures going to a dead-letter topic.
+  const billing = platform.addService("billing", { team: checkout, image: "ghcr.io/example/billing:1.2.0" });
+  billing.subscribe(placed, { route: "/placed", deadLetter: orders.addTopic("placed-dlq") });
+  dapr.addComponent(checkout, {
+    name: "billing-state",
+    type: "state.redis",
+    metadata: [
+      { name: "redisHost", value: "billing-redis.checkout.svc:6379" },
+      { name: "redisPassword", secretKeyRef: { secretName: "billing-redis", key: "password" } },
+    ],
+    users: [billing],
+  });
   return platform;
 }
 

@@ -78,8 +78,8 @@ function blueprint(scope: Construct, name: string, props: MicroservicePlatformPr
       env: { PODINFO_OTEL_SERVICE_NAME: service, ...env },
     });
   const publisher = demo("hello-publisher", { PODINFO_BACKEND_URL: `http://localhost:3500/v1.0/publish/${dapr.pubsubNameOf(hello.namespace)}/${hello.name}` });
-  dapr.publish(publisher, hello);
+  publisher.publish(hello);
   const subscriber = demo("hello-subscriber", {});
-  dapr.subscribe(subscriber, hello, { route: "/echo", deadLetter: deadLetters });
+  subscriber.subscribe(hello, { route: "/echo", deadLetter: deadLetters });
   return platform;
 }

@@ -35,11 +35,15 @@ describe("examples", () => {
     return Object.fromEntries(stackNames(app).map((n) => [n, JSON.parse(Testing.synth(app.node.findChild(n) as TerraformStack, true))]));
   };
 
-  test("shop-on-eks: two teams, three services, secrets only by reference", () => {
+  test("shop-on-eks: two teams, four services, one on Dapr with a state store by reference, secrets only by reference", () => {
     const stacks = synth(shopOnEks);
     expect(Object.keys(stacks)).toEqual(["shop-apps", "shop-base", "shop-system"]);
     const deployments = resourcesOf(stacks["shop-apps"], "kubernetes_deployment_v1");
-    expect(deployments.map((d) => d.metadata.name).sort()).toEqual(["orders", "payments", "products"]);
+    expect(deployments.map((d) => d.metadata.name).sort()).toEqual(["billing", "orders", "payments", "products"]);
+    const components = resourcesOf(stacks["shop-apps"], "kubernetes_manifest").map((m) => m.manifest).filter((m) => m.kind === "Component");
+    const state = components.find((c) => c.metadata.name === "billing-state");
+    expect(state.scopes).toEqual(["billing"]);
+    expect(state.spec.metadata).toContainEqual({ name: "redisPassword", secretKeyRef: { name: "billing-redis", key: "password" } });
     expect(literalSecretsIn(stacks)).toEqual([]);
     const orders = deployments.find((d) => d.metadata.name === "orders");
     expect(orders.spec.template.spec.container[0].env).toContainEqual({ name: "DATABASE_PASSWORD", value_from: { secret_key_ref: { name: "orders-db", key: "password" } } });

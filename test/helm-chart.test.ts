@@ -1,3 +1,4 @@
+import { Token } from "cdktf";
 import { parse } from "yaml";
 import { CustomResource, HelmChart, Layer, MicroservicePlatform, Mirror, Profile, Target } from "../lib";
 import { ChartPin } from "../lib/core/versions";
@@ -93,4 +94,20 @@ describe("custom resources and the CRDs of charts", () => {
       /\[t-apps\/cm\] a custom resource needs a group in apiVersion \(received: "v1"\)/,
     );
   });
+});
+
+test("literal ${...} and %{...} in chart values reach Terraform escaped, so it does not evaluate them; tokens still resolve", () => {
+  const app = testApp();
+  const p = new MicroservicePlatform(app, "t", { target: Target.kind(), profile: Profile.DEV, broker: false });
+  const system = p.stack(Layer.SYSTEM);
+  new HelmChart(system, "demo", {
+    pin: PIN,
+    namespace: "demo",
+    defaults: { password: "${env:PASSWORD}", loop: '%{ for x in ["a"] }${x}%{ endfor }', file: '${file("/etc/passwd")}', wait: Token.asString(system.waitForRollout) },
+  });
+  const [release] = resourcesOf(synthStack(app, "t-system"), "helm_release");
+  expect(release.values[0]).toContain('password: $${env:PASSWORD}');
+  expect(release.values[0]).toContain("$${file(\"/etc/passwd\")}");
+  expect(release.values[0]).toContain('%%{ for x in ["a"] }$${x}%%{ endfor }');
+  expect(release.values[0]).toContain("wait: ${var.wait_for_rollout}");
 });

@@ -35,3 +35,8 @@ export function resourcesOf(synthesized: any, type: string): any[] {
 export function stackNames(app: App): string[] {
   return app.node.children.filter((c) => c instanceof TerraformStack).map((c) => c.node.id).sort();
 }
+
+/** What Terraform hands the provider for a string of the JSON: `$${` and `%%{` are literal `${` and `%{`. */
+export function terraformString(value: string): string {
+  return value.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{");
+}

@@ -1,7 +1,7 @@
 import { App, Testing, TerraformStack } from "cdktf";
 import { parse } from "yaml";
 import { DaprComponent, DaprRuntime, Layer, MicroservicePlatform, Mirror, Profile, Target, TraceStorage, Tracing } from "../lib";
-import { resourcesOf, stackNames, testApp } from "./helpers";
+import { resourcesOf, stackNames, terraformString, testApp } from "./helpers";
 
 const eks = () => Target.eks({ region: "eu-west-1", zones: ["a", "b", "c"] });
 
@@ -9,7 +9,7 @@ function synth(app: App): Record<string, any> {
   return Object.fromEntries(stackNames(app).map((n) => [n, JSON.parse(Testing.synth(app.node.findChild(n) as TerraformStack, true))]));
 }
 const release = (stacks: Record<string, any>, name: string) => {
-  for (const stack of Object.values(stacks)) for (const r of Object.values<any>(stack.resource?.helm_release ?? {})) if (r.name === name) return { ...r, parsed: parse(r.values[0]) };
+  for (const stack of Object.values(stacks)) for (const r of Object.values<any>(stack.resource?.helm_release ?? {})) if (r.name === name) return { ...r, parsed: parse(terraformString(r.values[0])) };
   return undefined;
 };
 const manifests = (stack: any, kind: string) => resourcesOf(stack, "kubernetes_manifest").map((m) => m.manifest).filter((m) => m.kind === kind);
@@ -276,5 +276,28 @@ describe("tracing", () => {
     const v = release(synth(app), "pulsar")!.parsed;
     for (const part of ["broker", "bookkeeper", "proxy", "autorecovery"]) expect([part, v[part].podMonitor]).toEqual([part, { enabled: true }]);
     expect(v.oxia.server.podMonitor).toEqual({ enabled: true });
+  });
+});
+
+describe("services subscribe and publish without knowing the runtime", () => {
+  test("service.subscribe and service.publish go through the platform's messaging component", () => {
+    const app = testApp();
+    const platform = new MicroservicePlatform(app, "dev", { target: Target.kind(), profile: Profile.DEV, components: [new DaprRuntime()] });
+    const topic = platform.broker.topic("events");
+    const consumer = platform.addService("consumer", { image: "x/consumer:1" });
+    const producer = platform.addService("producer", { image: "x/producer:1" });
+    consumer.subscribe(topic, { route: "/events" });
+    producer.publish(topic);
+    const apps = synth(app)["dev-apps"];
+    expect(manifests(apps, "Subscription").map((s) => [s.spec.topic, s.spec.routes.default, s.scopes])).toEqual([["events", "/events", ["consumer"]]]);
+    expect(topic.actionsOf("dev-apps.dapr.sidecars")).toEqual(["consume", "produce"]);
+  });
+
+  test("fails if there is no messaging component, naming what to add", () => {
+    const platform = new MicroservicePlatform(testApp(), "dev", { target: Target.kind(), profile: Profile.DEV });
+    const svc = platform.addService("consumer", { image: "x/consumer:1" });
+    expect(() => svc.subscribe(platform.broker.topic("events"), { route: "/events" })).toThrow(
+      '[dev-apps/Teams/dev-apps/consumer] the service cannot subscribe: the platform has no messaging component (received: ["broker"]). Add new DaprRuntime() to the platform\'s components.',
+    );
   });
 });

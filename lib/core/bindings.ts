@@ -51,6 +51,32 @@ export interface IServiceBinding extends IConstruct {
   addExtension(extension: IServiceExtension): void;
 }
 
+/** Options of a subscription, as a service asks for it. */
+export interface SubscribeOptions {
+  /** Path of the service that receives the messages, e.g. "/orders". */
+  readonly route: string;
+  /** Topic that receives the messages the service keeps failing on. @default - none */
+  readonly deadLetter?: object;
+}
+
+/**
+ * A component through which services publish and subscribe (the sidecar runtime): what
+ * `service.subscribe(topic, ...)` and `service.publish(topic)` delegate to, so services need not
+ * know which component it is.
+ */
+export interface IMessagingProvider {
+  /** Subscribes `service` to `topic`, delivering to `options.route`. */
+  subscribeService(service: IServiceBinding, topic: object, options: SubscribeOptions): unknown;
+  /** Lets `service` publish to `topic`. */
+  publishFromService(service: IServiceBinding, topic: object): void;
+}
+
+/** Whether a component offers messaging to services. */
+export function isMessagingProvider(component: unknown): component is IMessagingProvider {
+  const c = component as Partial<IMessagingProvider> | undefined;
+  return typeof c?.subscribeService === "function" && typeof c?.publishFromService === "function";
+}
+
 /** Something that attaches itself to a service (in the spirit of aws-cdk's event sources). */
 export interface IServiceExtension {
   /** Called once per service the extension is added to. */

@@ -42,6 +42,8 @@ export interface IPlatform {
   readonly teams: readonly ITeam[];
   /** The services added so far. */
   readonly services: readonly IServiceBinding[];
+  /** The components installed so far, in install order. */
+  readonly components: readonly IPlatformComponent[];
   /** The stack of a layer, created on first use. */
   stack(layer: Layer): PlatformStack;
   /** Labels every object of this platform carries, for `component`. */

@@ -97,7 +97,7 @@ export class HelmChart extends Construct {
 
   /** The values as YAML; synthesis resolves tokens several times, so it is rendered once per change. */
   private rendered(): string {
-    this.cache ??= stringify(this.values, { sortMapEntries: true, aliasDuplicateObjects: false });
+    this.cache ??= escapeTemplates(stringify(this.values, { sortMapEntries: true, aliasDuplicateObjects: false }));
     return this.cache;
   }
 
@@ -106,6 +106,16 @@ export class HelmChart extends Construct {
     const layers = this.layers.map((layer) => (typeof layer === "function" ? layer() : layer));
     return deepmerge.all([...layers, this.userValues], { arrayMerge: overwriteArrays }) as HelmValues;
   }
+}
+
+/**
+ * Terraform evaluates `${...}` and `%{...}` inside every string of its JSON, so literal ones in
+ * values (Jaeger's `${env:VAR}`, a user's template) are written as `$${` and `%%{`. cdktf's own
+ * token markers (`${TfToken[...]}`) are left for cdktf to resolve.
+ */
+export function escapeTemplates(text: string): string {
+  // Function replacements: in a replacement string "$$" would itself mean "$".
+  return text.replace(/\$\{(?!TfToken\[)/g, () => "$${").replace(/%\{/g, () => "%%{");
 }
 
 /** Container resources in the shape charts take (`resources:`): requests and a memory limit. */

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { Lazy } from "cdktf";
 import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
-import type { IServiceBinding, ITeam } from "../core/bindings";
+import type { IMessagingProvider, IServiceBinding, ITeam, SubscribeOptions } from "../core/bindings";
 import { IComponentContext, IPlatformComponent, notInstalled } from "../core/component";
 import { IPlatform, Layer } from "../core/context";
 import { DAPR_CONTROL_PLANE_RESOURCES, DAPR_SIDECAR_RESOURCES, DAPR_STORAGE, Resources } from "../core/defaults";
@@ -13,7 +13,7 @@ import { CHARTS, IMAGES } from "../core/versions";
 import { BrokerBase, IBroker, ServiceCredentials } from "../broker/broker-base";
 import { PulsarAction, PulsarNamespace, PulsarTopic } from "../broker/tenancy";
 import { Tracing } from "../observability/tracing";
-import { DaprComponent } from "./dapr-component";
+import { DaprComponent, DaprMetadataItem } from "./dapr-component";
 import { DaprConfiguration } from "./dapr-configuration";
 import { DaprResiliency } from "./dapr-resiliency";
 import { DaprSubscription } from "./dapr-subscription";
@@ -47,6 +47,20 @@ export interface DaprServiceOptions {
   readonly sidecarResources?: Resources;
   /** Sidecar log level. @default - the runtime's */
   readonly logLevel?: DaprLogLevel;
+}
+
+/** A component of a team's own (a state store, a binding) that the platform scopes to the services that use it. */
+export interface DaprTeamComponentOptions {
+  /** Component name (what the apps use, e.g. the state store name). */
+  readonly name: string;
+  /** Component type, e.g. "state.redis", "state.postgresql". */
+  readonly type: string;
+  /** Component version. @default "v1" */
+  readonly version?: string;
+  /** Metadata: addresses as values, credentials only as `secretKeyRef`s to Secrets of the team's namespace. @default [] */
+  readonly metadata?: DaprMetadataItem[];
+  /** The services (of that team) that use it: they are enabled, and the component is scoped to them. */
+  readonly users: IServiceBinding[];
 }
 
 /** Options of `subscribe`. */
@@ -100,7 +114,7 @@ interface Installed {
  * upgrading the chart, replace them from the new tag (`kubectl replace -f` on each file of
  * charts/dapr/crds at that tag), as Dapr's upgrade guide says.
  */
-export class DaprRuntime implements IPlatformComponent {
+export class DaprRuntime implements IPlatformComponent, IMessagingProvider {
   public readonly key = "dapr";
   public readonly after = ["tracing", "broker"];
   private readonly options: DaprRuntimeOptions;
@@ -223,6 +237,32 @@ export class DaprRuntime implements IPlatformComponent {
     });
   }
 
+  /**
+   * Adds a component of the team's own, by reference to a store it runs (a state store, a
+   * binding): scoped to `users`, which are put on the runtime; a credential in its metadata must
+   * be a Secret reference.
+   */
+  public addComponent(team: ITeam, options: DaprTeamComponentOptions): DaprComponent {
+    const { site } = this.installed.context;
+    check(!!options && typeof options === "object", site, "a component needs { name, type, metadata, users }", options, 'Pass e.g. { name: "orders-state", type: "state.redis", metadata: [...], users: [orders] }.');
+    checkKnownOptions(site, options, ["name", "type", "version", "metadata", "users"]);
+    check(Array.isArray(options.users) && options.users.length > 0, site, `component "${options.name}" needs the services that use it`, options.users, "Pass users: [service, ...]: a component is always scoped to its apps.");
+    for (const user of options.users) {
+      check(user?.team === team, site, `service ${user?.serviceName ?? user} of component "${options.name}" is not in team ${team.teamName}`, user?.node?.path ?? user, "A component lives in one team's namespace: pass that team's services.");
+      this.enable(user);
+    }
+    const state = this.teamState(team);
+    return new DaprComponent(state.scope, `Component-${options.name}`, {
+      name: options.name,
+      namespace: team.namespace,
+      type: options.type,
+      version: options.version,
+      metadata: options.metadata,
+      scopes: options.users.map((u) => u.serviceName),
+      labels: team.platform.labels("dapr", String(options.name)),
+    });
+  }
+
   /** The pub/sub component name for a Pulsar namespace: "pulsar" for public/default, else "pulsar-<tenant>-<namespace>". */
   public pubsubNameOf(namespace: PulsarNamespace): string {
     return namespace.fullName === "public/default" ? "pulsar" : `pulsar-${namespace.tenant.name}-${namespace.name}`.toLowerCase().replace(/[^a-z0-9-]+/g, "-").slice(0, 63).replace(/-+$/, "");
@@ -269,6 +309,16 @@ export class DaprRuntime implements IPlatformComponent {
       scopes: [service.serviceName],
       labels: service.platform.labels("dapr", name),
     });
+  }
+
+  /** `service.subscribe(topic, options)` lands here. */
+  public subscribeService(service: IServiceBinding, topic: object, options: SubscribeOptions): DaprSubscription {
+    return this.subscribe(service, topic as PulsarTopic, options as DaprSubscribeOptions);
+  }
+
+  /** `service.publish(topic)` lands here. */
+  public publishFromService(service: IServiceBinding, topic: object): void {
+    this.publish(service, topic as PulsarTopic);
   }
 
   private usePubsub(service: IServiceBinding, topic: PulsarTopic, actions: PulsarAction[]): string {

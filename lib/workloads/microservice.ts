@@ -4,7 +4,7 @@ import type { DeploymentV1, DeploymentV1SpecTemplateSpecContainerEnv } from "@cd
 import type { PodDisruptionBudgetV1 } from "@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1";
 import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
-import { IServiceBinding, IServiceExtension, ITeam, SecretKeyRef } from "../core/bindings";
+import { IMessagingProvider, isMessagingProvider, IServiceBinding, IServiceExtension, ITeam, SecretKeyRef, SubscribeOptions } from "../core/bindings";
 import { IPlatform } from "../core/context";
 import { waitForRolloutOf } from "../core/platform-stack";
 import { DEFAULT_RUN_AS_USER, PROBE_TIMINGS, Resources, SERVICE_RESOURCES } from "../core/defaults";
@@ -287,6 +287,28 @@ export class Microservice extends Construct implements IServiceBinding {
     if (this.extensions.has(extension)) return;
     this.extensions.add(extension);
     extension.bind(this);
+  }
+
+  /**
+   * Subscribes the service to a topic through the platform's messaging component (the sidecar
+   * runtime): messages arrive as POSTs on `options.route`. Returns what that component returns
+   * (for Dapr, the Subscription).
+   */
+  public subscribe(topic: object, options: SubscribeOptions): unknown {
+    return this.messaging("subscribe").subscribeService(this, topic, options);
+  }
+
+  /** Lets the service publish to a topic through the platform's messaging component. */
+  public publish(topic: object): void {
+    this.messaging("publish").publishFromService(this, topic);
+  }
+
+  private messaging(verb: string): IMessagingProvider {
+    const provider = this.platform.components.find((c) => isMessagingProvider(c)) as IMessagingProvider | undefined;
+    if (!provider) {
+      throw new PlatformConfigError(this, `the service cannot ${verb}: the platform has no messaging component`, this.platform.components.map((c) => c.key), "Add new DaprRuntime() to the platform's components.");
+    }
+    return provider;
   }
 
   private addDisruptionBudget(): void {
