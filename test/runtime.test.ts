@@ -1,6 +1,6 @@
 import { App, Testing, TerraformStack } from "cdktf";
 import { parse } from "yaml";
-import { DaprComponent, DaprRuntime, Layer, MicroservicePlatform, Mirror, Profile, Target, TraceStorage, Tracing } from "../lib";
+import { CertManager, DaprComponent, DaprRuntime, ExternalBroker, Layer, MicroservicePlatform, Mirror, Profile, Target, TraceStorage, Tracing } from "../lib";
 import { resourcesOf, stackNames, terraformString, testApp } from "./helpers";
 
 const eks = () => Target.eks({ region: "eu-west-1", zones: ["a", "b", "c"] });
@@ -110,8 +110,12 @@ describe("services on the runtime", () => {
       "dapr.io/sidecar-memory-limit": "256Mi",
       "dapr.io/sidecar-seccomp-profile-type": "RuntimeDefault",
       "dapr.io/env": "GOMEMLIMIT=230MiB,SSL_CERT_DIR=/var/run/secrets/dapr-pulsar",
-      "dapr.io/volume-mounts": "secret-0:/var/run/secrets/dapr-pulsar",
+      "dapr.io/volume-mounts": "sidecar-secret-0:/var/run/secrets/dapr-pulsar",
     });
+    // only the CA reaches the pod, as a volume daprd mounts: the team's token stays out of the app's container
+    const pod = deployment("billing").spec.template.spec;
+    expect(pod.volume).toContainEqual({ name: "sidecar-secret-0", secret: { secret_name: "dapr.sidecars-pulsar", items: [{ key: "ca.crt", path: "ca.crt" }] } });
+    expect(pod.container[0].volume_mount.map((m: any) => m.name)).toEqual(["tmp"]);
     expect(deployment("static").spec.template.metadata.annotations).toBeUndefined();
   });
 
@@ -257,8 +261,10 @@ describe("tracing", () => {
     platform.addTeam("late-team");
     const stacks = synth(app);
     const v = release(stacks, "opentelemetry-collector")!.parsed;
-    const [job] = v.config.receivers.prometheus.config.scrape_configs;
-    expect(job.kubernetes_sd_configs).toEqual([{ role: "pod", namespaces: { names: ["late-team", "shop-dapr", "shop-pulsar"] } }]);
+    const job = v.config.receivers.prometheus.config.scrape_configs[1];
+    expect(v.config.receivers.prometheus.config.scrape_configs[0]).toMatchObject({ job_name: "opentelemetry-collector", static_configs: [{ targets: ["${env:MY_POD_IP}:8888"] }] });
+    const podsJob = v.config.receivers.prometheus.config.scrape_configs[1];
+    expect(podsJob.kubernetes_sd_configs).toEqual([{ role: "pod", namespaces: { names: ["late-team", "shop-dapr", "shop-pulsar", "shop-tracing"] } }]);
     expect(job.relabel_configs[0]).toEqual({ source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_scrape"], action: "keep", regex: "true" });
     expect(job.relabel_configs[2].replacement).toBe("$$1:$$2");
     expect(v.config.exporters["otlp_http/metrics"]).toEqual({ endpoint: "http://prometheus.monitoring.svc:9090/api/v1/otlp" });
@@ -299,5 +305,77 @@ describe("services subscribe and publish without knowing the runtime", () => {
     expect(() => svc.subscribe(platform.broker.topic("events"), { route: "/events" })).toThrow(
       '[dev-apps/Teams/dev-apps/consumer] the service cannot subscribe: the platform has no messaging component (received: ["broker"]). Add new DaprRuntime() to the platform\'s components.',
     );
+  });
+});
+
+describe("names and options that must not meet", () => {
+  function devPlatform(components: any[] = [new DaprRuntime()]) {
+    const app = testApp();
+    const platform = new MicroservicePlatform(app, "dev", { target: Target.kind(), profile: Profile.DEV, components });
+    return { app, platform, dapr: platform.component(DaprRuntime) };
+  }
+
+  test("Pulsar namespaces whose names would meet get distinct pub/sub components; dotted topics and same-named topics subscribe apart", () => {
+    const { app, platform, dapr } = devPlatform();
+    const ab = platform.broker.addTenant("a-b").addNamespace("c");
+    const a = platform.broker.addTenant("a").addNamespace("b-c");
+    expect(dapr.pubsubNameOf(ab)).toBe("pulsar-a-b-c");
+    expect(dapr.pubsubNameOf(a)).toMatch(/^pulsar-a-b-c-[0-9a-f]{6}$/);
+    const svc = platform.addService("reader", { image: "x/reader:1" });
+    svc.subscribe(ab.addTopic("orders.placed"), { route: "/one" });
+    svc.subscribe(a.addTopic("orders.placed"), { route: "/two" });
+    const subs = manifests(synth(app)["dev-apps"], "Subscription");
+    expect(subs.map((x) => x.spec.pubsubname).sort()).toEqual([dapr.pubsubNameOf(ab), dapr.pubsubNameOf(a)].sort());
+    expect(new Set(subs.map((x) => x.metadata.name)).size).toBe(2);
+  });
+
+  test("fails if a dead-letter topic is the subscribed topic, or a service is enabled twice with different options", () => {
+    const { platform, dapr } = devPlatform();
+    const topic = platform.broker.topic("events");
+    const svc = platform.addService("reader", { image: "x/reader:1" });
+    expect(() => svc.subscribe(topic, { route: "/events", deadLetter: topic })).toThrow(/the dead-letter topic must not be the subscribed topic/);
+    dapr.enable(svc, { appProtocol: "grpc" });
+    expect(() => dapr.enable(svc, { appProtocol: "http" })).toThrow(/service reader is already on the runtime with other options/);
+    expect(() => dapr.enable(svc)).not.toThrow();
+  });
+
+  test("fails if a team's component takes the pub/sub name, repeats a name, or has metadata that is not a list", () => {
+    const { platform, dapr } = devPlatform();
+    const team = platform.defaultTeam;
+    const svc = platform.addService("api", { image: "x/api:1" });
+    expect(() => dapr.addComponent(team, { name: "pulsar", type: "state.redis", users: [svc] })).toThrow(/component name "pulsar" is the platform's pub\/sub component/);
+    dapr.addComponent(team, { name: "cache", type: "state.redis", metadata: [{ name: "redisHost", value: "redis:6379" }], users: [svc] });
+    expect(() => dapr.addComponent(team, { name: "cache", type: "state.redis", users: [svc] })).toThrow(/team dev-apps already has a component "cache"/);
+    expect(() => dapr.addComponent(team, { name: "other", type: "state.redis", metadata: { redisHost: "x" } as any, users: [svc] })).toThrow(/metadata of component "other" must be a list/);
+  });
+
+  test("a cert-manager given in components is the one the broker uses", () => {
+    const app = testApp();
+    const mine = new CertManager({ namespace: "certs" });
+    const platform = new MicroservicePlatform(app, "shop", { target: eks(), components: [mine] });
+    expect(platform.component(CertManager)).toBe(mine);
+    expect(release(synth(app), "cert-manager")!.namespace).toBe("certs");
+  });
+
+  test("fails if an external broker without admin access is used for Dapr pub/sub", () => {
+    const broker = new ExternalBroker({ pulsarUrl: "pulsar://pulsar.example.com:6650", adminUrl: "http://pulsar.example.com:8080" });
+    const { platform } = devPlatform([broker, new DaprRuntime()]);
+    const svc = platform.addService("api", { image: "x/api:1" });
+    expect(() => svc.publish(platform.broker.topic("events"))).toThrow(/cannot grant on persistent:\/\/public\/default\/events: the platform has no admin access to this external broker/);
+  });
+
+  test("services refuse health paths that are equal or not paths", () => {
+    const { platform } = devPlatform();
+    expect(() => platform.addService("a", { image: "x/a:1", health: { readinessPath: "/h", livenessPath: "/h" } })).toThrow(/health.readinessPath and health.livenessPath must differ/);
+    expect(() => platform.addService("b", { image: "x/b:1", health: { readinessPath: "ready" } })).toThrow(/health.readinessPath must be a path starting with '\/'/);
+  });
+
+  test("resource attributes are percent-encoded", () => {
+    const app = testApp();
+    const platform = new MicroservicePlatform(app, "dev", { target: Target.kind(), profile: Profile.DEV.with({ name: "dev, eu=1" }), broker: false, components: [new Tracing()] });
+    platform.addService("api", { image: "x/y:1" });
+    const [d] = resourcesOf(synth(app)["dev-apps"], "kubernetes_deployment_v1");
+    const attrs = d.spec.template.spec.container[0].env.find((e: any) => e.name === "OTEL_RESOURCE_ATTRIBUTES").value;
+    expect(attrs).toContain("deployment.environment.name=dev%2C%20eu%3D1");
   });
 });

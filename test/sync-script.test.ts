@@ -307,3 +307,73 @@ sys.stderr.write(json.dumps({"code": code, "listed": listed}) + "\n")
     expect(pending.out).toBe("");
   });
 });
+
+describe("admin sync script: talking to a real HTTP server, tenants it does not own", () => {
+  function python(code: string, spec: object = { adminUrl: "http://127.0.0.1:1", cluster: "shop" }): any {
+    const dir = mkdtempSync(join(tmpdir(), "sync-http-"));
+    try {
+      writeFileSync(join(dir, "spec.json"), JSON.stringify(spec));
+      writeFileSync(join(dir, "sync.py"), ADMIN_SYNC_SCRIPT);
+      const harness = String.raw`
+import json, sys, threading, importlib.util
+from http.server import BaseHTTPRequestHandler, HTTPServer
+spec = importlib.util.spec_from_file_location("sync", sys.argv[1] + "/sync.py")
+sync = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(sync)
+${code}
+`;
+      const r = spawnSync("python3", ["-c", harness, dir], { encoding: "utf8", env: { ...process.env, SYNC_SPEC: join(dir, "spec.json") }, timeout: 20000 });
+      if (r.status !== 0) throw new Error(`python3 failed: ${r.stderr}`);
+      return JSON.parse(r.stdout.trim().split("\n").pop()!);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  test("plain-text answers (the brokers' ready and health endpoints say \"ok\") and JSON both parse", () => {
+    const out = python(String.raw`
+class H(BaseHTTPRequestHandler):
+    def log_message(self, *a): pass
+    def do_GET(self):
+        text = self.path.endswith("/ready")
+        body = b"ok" if text else b'{"bookies": []}'
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain" if text else "application/json")
+        self.end_headers()
+        self.wfile.write(body)
+server = HTTPServer(("127.0.0.1", 0), H)
+threading.Thread(target=server.serve_forever, daemon=True).start()
+base = "http://127.0.0.1:%d" % server.server_address[1]
+ready = sync.request(base, "GET", "/admin/v2/brokers/ready")
+bookies = sync.request(base, "GET", "/admin/v2/bookies/all")
+server.shutdown()
+print(json.dumps({"ready": ready, "bookies": bookies}))
+`);
+    expect(out).toEqual({ ready: [200, "ok"], bookies: [200, { bookies: [] }] });
+  });
+
+  test("an existing tenant keeps the admin roles others gave it and gains the cluster; nothing is written when it has both", () => {
+    const fake = (tenant: object) => String.raw`
+calls = []
+def fake_admin(method, path, body=None, accept=(200, 204)):
+    calls.append([method, path, body])
+    if method == "PUT":
+        return 409, None
+    return 200, ${JSON.stringify(tenant)}
+sync.admin = fake_admin
+sync.sync_tenant("shop", [], "shop")
+print(json.dumps(calls))
+`;
+    const merged = python(fake({ adminRoles: ["ops"], allowedClusters: ["other"] }));
+    expect(merged[2]).toEqual(["POST", "/admin/v2/tenants/shop", { adminRoles: ["ops"], allowedClusters: ["other", "shop"] }]);
+    expect(python(fake({ adminRoles: ["ops"], allowedClusters: ["shop"] }))).toHaveLength(2);
+  });
+
+  test("without a cluster name (an external broker), the broker's only cluster is used", () => {
+    const out = python(String.raw`
+sync.admin = lambda method, path, body=None, accept=(200, 204): (200, ["pulsar-prod"])
+print(json.dumps(sync.cluster_name()))
+`, { adminUrl: "http://127.0.0.1:1" });
+    expect(out).toBe("pulsar-prod");
+  });
+});

@@ -39,7 +39,13 @@ def request(base, method, path, body=None, token=None, ca=None, accept=(200, 204
     try:
         with urllib.request.urlopen(req, context=ctx, timeout=30) as res:
             raw = res.read()
-            return res.status, (json.loads(raw) if raw else None)
+            if not raw:
+                return res.status, None
+            # Some endpoints answer plain text ("ok" from /brokers/ready and /brokers/health).
+            try:
+                return res.status, json.loads(raw)
+            except ValueError:
+                return res.status, raw.decode("utf-8", "replace")
     except urllib.error.HTTPError as e:
         if e.code in accept:
             return e.code, None
@@ -160,13 +166,35 @@ def sync_racks(deadline):
         time.sleep(SPEC.get("pollSeconds", 10))
 
 
+def cluster_name():
+    # The platform's own broker is named after the platform; an external one may not be.
+    if SPEC.get("cluster"):
+        return SPEC["cluster"]
+    clusters = admin("GET", "/admin/v2/clusters")[1] or []
+    if len(clusters) != 1:
+        raise RuntimeError("the broker has clusters %s: name the one to use (ExternalBroker clusterName)" % clusters)
+    return clusters[0]
+
+
+def sync_tenant(t, declared_roles, cluster):
+    """Creates the tenant, or adds the cluster (and declared admin roles) to an existing one, keeping what others set."""
+    info = {"adminRoles": declared_roles, "allowedClusters": [cluster]}
+    if admin("PUT", "/admin/v2/tenants/" + t, info, accept=(204, 409))[0] != 409:
+        return
+    have = admin("GET", "/admin/v2/tenants/" + t)[1] or {}
+    want = {
+        "adminRoles": declared_roles if declared_roles else have.get("adminRoles", []),
+        "allowedClusters": sorted(set(have.get("allowedClusters", [])) | {cluster}),
+    }
+    if sorted(want["adminRoles"]) != sorted(have.get("adminRoles", [])) or want["allowedClusters"] != sorted(have.get("allowedClusters", [])):
+        admin("POST", "/admin/v2/tenants/" + t, want)
+
+
 def sync_resources():
-    cluster = SPEC["cluster"]
+    cluster = cluster_name()
     for tenant in SPEC.get("tenants", []):
         t = tenant["name"]
-        info = {"adminRoles": tenant.get("adminRoles", []), "allowedClusters": [cluster]}
-        if admin("PUT", "/admin/v2/tenants/" + t, info, accept=(204, 409))[0] == 409:
-            admin("POST", "/admin/v2/tenants/" + t, info)
+        sync_tenant(t, tenant.get("adminRoles", []), cluster)
         for ns in tenant.get("namespaces", []):
             path = "/admin/v2/namespaces/%s/%s" % (t, ns["name"])
             admin("PUT", path, {}, accept=(204, 409))

@@ -34,6 +34,8 @@ export interface BrokerSyncProps {
   readonly namespace: string;
   /** Admin REST URL. */
   readonly adminUrl: string;
+  /** The Pulsar cluster tenants are allowed on. @default - the broker's only cluster, read from its admin API */
+  readonly clusterName?: string;
   /** The superuser token the Job authenticates with. */
   readonly adminToken: SecretKeyRef;
   /** CA of the admin URL's certificate (TLS); also copied into service credentials. @default - none */
@@ -177,7 +179,7 @@ export class BrokerSync extends Construct {
     const credentials = this.credentialList();
     return {
       adminUrl: props.adminUrl,
-      cluster: props.platform.platformName,
+      ...(props.clusterName ? { cluster: props.clusterName } : {}),
       ...file("tokenFile", props.adminToken, "admin-token/token"),
       ...file("caFile", props.ca, "ca/ca.crt"),
       ...file("signingKeyFile", props.signingKey, "signing-key/key"),

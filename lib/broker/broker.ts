@@ -96,6 +96,8 @@ interface Installed {
  * the apps layer.
  */
 export class Broker extends BrokerBase {
+  /** A cert-manager given in the platform's components is the one the broker's TLS uses. */
+  public readonly after = ["cert-manager"];
   private readonly options: BrokerOptions;
   private state?: Installed;
 
@@ -340,6 +342,8 @@ export class Broker extends BrokerBase {
       platform,
       namespace,
       adminUrl,
+      // The chart names the cluster after the platform (its clusterName value).
+      clusterName: platform.platformName,
       adminToken: PULSAR_SECRETS.adminToken,
       signingKey: PULSAR_SECRETS.signingKey,
       ca: tls ? PULSAR_SECRETS.ca : undefined,

@@ -1,4 +1,4 @@
-import type { IServiceBinding, SecretKeyRef } from "../core/bindings";
+import type { SecretKeyRef } from "../core/bindings";
 import { IComponentContext } from "../core/component";
 import { Layer } from "../core/context";
 import { check, checkKnownOptions, PlatformConfigError } from "../core/errors";
@@ -11,8 +11,10 @@ import { PulsarAction, PulsarNamespace, PulsarTopic } from "./tenancy";
 export interface ExternalBrokerAdmin {
   /** Existing namespace where the sync Job runs and reads the Secrets below. */
   readonly namespace: string;
-  /** A superuser (or tenant admin) token of the broker. */
+  /** A superuser token of the broker (the health check and tenant writes need one). */
   readonly token: SecretKeyRef;
+  /** The broker's Pulsar cluster that tenants are allowed on. @default - its only cluster, read from the admin API */
+  readonly clusterName?: string;
   /** The broker's HS256 signing key (raw bytes): given, the platform mints each service's token. @default - you provide each service's `<service>-pulsar` Secret */
   readonly signingKey?: SecretKeyRef;
   /** CA of a private broker certificate, copied next to minted tokens. @default - the broker's certificate is publicly trusted */
@@ -44,7 +46,7 @@ export interface ExternalBrokerEndpoints {
 }
 
 const OPTIONS = ["pulsarUrl", "adminUrl", "admin", "endpoints"];
-const ADMIN_OPTIONS = ["namespace", "token", "signingKey", "ca"];
+const ADMIN_OPTIONS = ["namespace", "token", "clusterName", "signingKey", "ca"];
 
 /**
  * A Pulsar the platform does not run (a managed service, another cluster's), referenced by its
@@ -83,6 +85,9 @@ export class ExternalBroker extends BrokerBase {
       check(!!admin && typeof admin === "object", site, "admin must be { namespace, token, signingKey?, ca? }", admin, 'Pass e.g. admin: { namespace: "pulsar-admin", token: { secretName: "pulsar-admin", key: "token" } }.');
       checkKnownOptions(`${site}.admin`, admin, ADMIN_OPTIONS);
       checkDnsLabel(`${site}.admin`, "the admin namespace", admin.namespace);
+      if (admin.clusterName !== undefined) {
+        check(typeof admin.clusterName === "string" && /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(admin.clusterName), `${site}.admin`, "clusterName must be a Pulsar cluster name", admin.clusterName, 'Use e.g. "pulsar-prod".');
+      }
       for (const [name, ref] of [["token", admin.token], ["signingKey", admin.signingKey], ["ca", admin.ca]] as const) {
         if (ref === undefined && name !== "token") continue;
         check(!!ref && typeof ref.secretName === "string" && ref.secretName.length > 0 && typeof ref.key === "string" && ref.key.length > 0, `${site}.admin`, `${name} must reference a Secret key { secretName, key }`, ref, 'Use e.g. { secretName: "pulsar-admin", key: "token" }.');
@@ -104,7 +109,7 @@ export class ExternalBroker extends BrokerBase {
     return this.endpoint("rocketmq");
   }
 
-  public grantAccess(resource: PulsarNamespace | PulsarTopic, service: IServiceBinding, actions: readonly PulsarAction[]): void {
+  public grantTo(resource: PulsarNamespace | PulsarTopic, credentials: ServiceCredentials, actions: readonly PulsarAction[]): void {
     if (!this.admin) {
       throw new PlatformConfigError(
         this.site,
@@ -113,7 +118,7 @@ export class ExternalBroker extends BrokerBase {
         "Pass admin: { namespace, token } to ExternalBroker so the permission is applied, or wire the service with broker.connect(service) and grant on the broker yourself.",
       );
     }
-    super.grantAccess(resource, service, actions);
+    super.grantTo(resource, credentials, actions);
   }
 
   private endpoint(name: keyof ExternalBrokerEndpoints): string {
@@ -138,6 +143,7 @@ export class ExternalBroker extends BrokerBase {
       platform: context.platform,
       namespace: this.admin.namespace,
       adminUrl: this.adminUrl,
+      clusterName: this.admin.clusterName,
       adminToken: this.admin.token,
       signingKey: this.admin.signingKey,
       ca: this.admin.ca,

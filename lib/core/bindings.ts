@@ -43,6 +43,11 @@ export interface IServiceBinding extends IConstruct {
   /** Mounts a Secret of the service's namespace read-only at `mountPath`; returns the pod volume's name (for sidecars that mount it too). */
   mountSecret(secretName: string, mountPath: string): string;
   /**
+   * Adds a pod volume of some keys of a Secret without mounting it in the service's container
+   * (for a sidecar that mounts it itself); returns the volume's name.
+   */
+  addSecretVolume(secretName: string, keys: string[]): string;
+  /**
    * Hands the replica count to an autoscaler: `replicas` is left out of the Deployment, so
    * Terraform and the autoscaler never fight, and the disruption budget no longer depends on it.
    */

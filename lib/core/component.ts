@@ -58,6 +58,8 @@ export interface IComponentContext {
 export class ComponentSet {
   private readonly installed = new Map<string, IPlatformComponent>();
   private readonly scopes = new Map<IPlatformComponent, Map<Layer, Construct>>();
+  /** Components whose install() is running (they may ensure() what they are ordered after). */
+  private readonly installing = new Set<IPlatformComponent>();
 
   constructor(private readonly platform: IPlatform & IConstruct) {}
 
@@ -99,7 +101,7 @@ export class ComponentSet {
       }
     }
     for (const other of this.installed.values()) {
-      if ((other.after ?? []).includes(key)) {
+      if ((other.after ?? []).includes(key) && !this.installing.has(other)) {
         throw new PlatformConfigError(
           this.platform,
           `component "${other.key}" must be installed after "${key}", but "${key}" was added later`,
@@ -109,7 +111,12 @@ export class ComponentSet {
       }
     }
     this.installed.set(key, component);
-    component.install(this.contextFor(component));
+    this.installing.add(component);
+    try {
+      component.install(this.contextFor(component));
+    } finally {
+      this.installing.delete(component);
+    }
     for (const team of this.platform.teams) component.configureTeam?.(team);
     for (const service of this.platform.services) component.configureService?.(service);
   }

@@ -223,7 +223,21 @@ export class Tracing implements IPlatformComponent {
     });
     if (o.metricsEndpoint) {
       // Rendered at synth time: teams added after the platform count.
-      collector.addValues(() => ({ config: { receivers: { prometheus: { config: { scrape_configs: [annotatedPodsScrape(metricsNamespaces(platform, brokerNamespace))] } } } } }));
+      collector.addValues(() => ({
+        config: {
+          receivers: {
+            prometheus: {
+              config: {
+                // The list replaces the chart's, so the collector's own metrics job is kept here.
+                scrape_configs: [
+                  { job_name: "opentelemetry-collector", scrape_interval: "10s", static_configs: [{ targets: ["${env:MY_POD_IP}:8888"] }] },
+                  annotatedPodsScrape(metricsNamespaces(platform, brokerNamespace)),
+                ],
+              },
+            },
+          },
+        },
+      }));
     }
     new HelmChart(system, "Jaeger", {
       pin: CHARTS.jaeger,
@@ -246,16 +260,15 @@ export class Tracing implements IPlatformComponent {
     service.addEnv("OTEL_SERVICE_NAME", service.serviceName);
     service.addEnv("OTEL_TRACES_SAMPLER", "parentbased_traceidratio");
     service.addEnv("OTEL_TRACES_SAMPLER_ARG", String(this.samplingRate));
-    service.addEnv(
-      "OTEL_RESOURCE_ATTRIBUTES",
-      [
-        `service.namespace=${service.team.namespaceName}`,
-        `deployment.environment.name=${platform.profile.name}`,
-        `platform.name=${platform.platformName}`,
-        `platform.team=${service.team.teamName}`,
-        `k8s.namespace.name=${service.team.namespaceName}`,
-      ].join(","),
-    );
+    // W3C Baggage format: values are percent-encoded, so a ',' or '=' in a profile name cannot break the list.
+    const attributes: [string, string][] = [
+      ["service.namespace", service.team.namespaceName],
+      ["deployment.environment.name", platform.profile.name],
+      ["platform.name", platform.platformName],
+      ["platform.team", service.team.teamName],
+      ["k8s.namespace.name", service.team.namespaceName],
+    ];
+    service.addEnv("OTEL_RESOURCE_ATTRIBUTES", attributes.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join(","));
   }
 
   private get installed(): Installed {
@@ -280,7 +293,7 @@ const RESTRICTED_CONTAINER = {
 
 /** The namespaces whose annotated pods the collector scrapes: the platform's own and its teams'. */
 function metricsNamespaces(platform: IPlatform, brokerNamespace?: string): string[] {
-  const system = [brokerNamespace, `${platform.platformName}-dapr`].filter((n): n is string => !!n);
+  const system = [brokerNamespace, `${platform.platformName}-dapr`, `${platform.platformName}-tracing`].filter((n): n is string => !!n);
   return [...new Set([...system, ...platform.teams.map((t) => t.namespaceName)])].sort();
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { Construct } from "constructs";
 import { Lazy } from "cdktf";
 import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
@@ -83,6 +84,19 @@ const CONFIG_NAME = "dapr-config";
 const RESILIENCY_NAME = "dapr-resiliency";
 const SIDECAR_PRINCIPAL = "dapr.sidecars";
 const SIDECAR_CREDENTIALS_DIR = "/var/run/secrets/dapr-pulsar";
+/** Names the runtime gives its own components. */
+const RESERVED_COMPONENT_NAMES = ["pulsar", CONFIG_NAME, RESILIENCY_NAME];
+
+/**
+ * A DNS-label name from `base`; when cleaning changed it, or `taken` says it is used, a short
+ * hash of `identity` keeps different things apart.
+ */
+function uniqueName(base: string, identity: string, taken: (name: string) => boolean): string {
+  const clean = base.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "");
+  if (clean === base && clean.length <= 63 && !taken(clean)) return clean;
+  const hash = createHash("sha256").update(identity).digest("hex").slice(0, 6);
+  return `${clean.slice(0, 56).replace(/-+$/, "")}-${hash}`;
+}
 
 /** What the runtime keeps per team. */
 interface TeamState {
@@ -121,7 +135,15 @@ export class DaprRuntime implements IPlatformComponent, IMessagingProvider {
   private readonly teams = new Map<ITeam, TeamState>();
   /** Enabled services and the environment of their sidecars (rendered at synth time into `dapr.io/env`). */
   private readonly enabled = new Map<IServiceBinding, Map<string, string>>();
-  private readonly subscriptions = new Set<string>();
+  /** The options each service was enabled with, to refuse a second call that asks for something else. */
+  private readonly enabledWith = new Map<IServiceBinding, string>();
+  /** Subscriptions by (namespace, service, topic), and the names they got. */
+  private readonly subscriptions = new Map<string, string>();
+  /** Pub/sub component names by Pulsar namespace, and back. */
+  private readonly pubsubByNamespace = new Map<string, string>();
+  private readonly namespaceByPubsub = new Map<string, string>();
+  /** Names of components teams added themselves. */
+  private readonly userComponents = new Set<string>();
   private state?: Installed;
 
   constructor(options: DaprRuntimeOptions = {}) {
@@ -207,8 +229,16 @@ export class DaprRuntime implements IPlatformComponent, IMessagingProvider {
     if (service?.platform !== platform) {
       throw new PlatformConfigError(site, "the runtime only takes services of its own platform", (service as IServiceBinding)?.node?.path ?? service, "Enable each platform's services on its own DaprRuntime.");
     }
-    if (this.enabled.has(service)) return;
+    check(!!options && typeof options === "object", site, "enable takes options { appProtocol?, sidecarResources?, logLevel? }", options, "Pass {} for the defaults.");
     checkKnownOptions(site, options, SERVICE_OPTIONS);
+    const asked = JSON.stringify(options);
+    const applied = this.enabledWith.get(service);
+    if (applied !== undefined) {
+      if (asked !== "{}" && asked !== applied) {
+        throw new PlatformConfigError(site, `service ${service.serviceName} is already on the runtime with other options`, options, `Enable it once, with all its options (it has ${applied}), before publish, subscribe or addComponent.`);
+      }
+      return;
+    }
     const protocol = options.appProtocol ?? "http";
     check(["http", "grpc", "h2c", "https", "grpcs"].includes(protocol), site, "appProtocol must be http, grpc, h2c, https or grpcs", protocol, 'Use e.g. "http".');
     const logLevel = options.logLevel ?? this.options.logLevel ?? "info";
@@ -220,6 +250,7 @@ export class DaprRuntime implements IPlatformComponent, IMessagingProvider {
     // The Go runtime collects before the container limit is hit.
     const sidecarEnv = new Map([["GOMEMLIMIT", `${Math.floor((limit! * 0.9) / 2 ** 20)}MiB`]]);
     this.enabled.set(service, sidecarEnv);
+    this.enabledWith.set(service, asked);
     this.teamState(service.team).apps.add(service.serviceName);
     service.addPodAnnotations({
       "dapr.io/enabled": "true",
@@ -246,12 +277,17 @@ export class DaprRuntime implements IPlatformComponent, IMessagingProvider {
     const { site } = this.installed.context;
     check(!!options && typeof options === "object", site, "a component needs { name, type, metadata, users }", options, 'Pass e.g. { name: "orders-state", type: "state.redis", metadata: [...], users: [orders] }.');
     checkKnownOptions(site, options, ["name", "type", "version", "metadata", "users"]);
+    check(!!team && typeof team === "object" && typeof team.namespaceName === "string" && team.platform === this.installed.context.platform, site, "addComponent takes a team of this platform", (team as ITeam)?.node?.path ?? team, "Pass a Team that platform.addTeam() returned (or platform.defaultTeam).");
+    check(options.metadata === undefined || Array.isArray(options.metadata), site, `metadata of component "${options.name}" must be a list`, options.metadata, 'Use e.g. [{ name: "redisHost", value: "redis:6379" }].');
+    check(typeof options.name !== "string" || (!RESERVED_COMPONENT_NAMES.includes(options.name) && !this.namespaceByPubsub.has(options.name)), site, `component name "${options.name}" is the platform's pub/sub component`, options.name, "Choose another name.");
     check(Array.isArray(options.users) && options.users.length > 0, site, `component "${options.name}" needs the services that use it`, options.users, "Pass users: [service, ...]: a component is always scoped to its apps.");
     for (const user of options.users) {
       check(user?.team === team, site, `service ${user?.serviceName ?? user} of component "${options.name}" is not in team ${team.teamName}`, user?.node?.path ?? user, "A component lives in one team's namespace: pass that team's services.");
       this.enable(user);
     }
     const state = this.teamState(team);
+    check(!state.scope.node.tryFindChild(`Component-${options.name}`), site, `team ${team.teamName} already has a component "${options.name}"`, options.name, "Give each component of a team its own name.");
+    this.userComponents.add(options.name);
     return new DaprComponent(state.scope, `Component-${options.name}`, {
       name: options.name,
       namespace: team.namespace,
@@ -265,7 +301,14 @@ export class DaprRuntime implements IPlatformComponent, IMessagingProvider {
 
   /** The pub/sub component name for a Pulsar namespace: "pulsar" for public/default, else "pulsar-<tenant>-<namespace>". */
   public pubsubNameOf(namespace: PulsarNamespace): string {
-    return namespace.fullName === "public/default" ? "pulsar" : `pulsar-${namespace.tenant.name}-${namespace.name}`.toLowerCase().replace(/[^a-z0-9-]+/g, "-").slice(0, 63).replace(/-+$/, "");
+    const existing = this.pubsubByNamespace.get(namespace.fullName);
+    if (existing) return existing;
+    const base = namespace.fullName === "public/default" ? "pulsar" : `pulsar-${namespace.tenant.name}-${namespace.name}`;
+    // "a-b/c" and "a/b-c", or names that had to be cleaned, would meet: those get a hash of the namespace.
+    const name = uniqueName(base, namespace.fullName, (n) => this.namespaceByPubsub.has(n) || this.userComponents.has(n) || n === CONFIG_NAME || n === RESILIENCY_NAME);
+    this.pubsubByNamespace.set(namespace.fullName, name);
+    this.namespaceByPubsub.set(name, namespace.fullName);
+    return name;
   }
 
   /**
@@ -287,18 +330,20 @@ export class DaprRuntime implements IPlatformComponent, IMessagingProvider {
     const { site } = this.installed.context;
     check(!!options && typeof options === "object", site, "subscribe needs { route, deadLetter? }", options, 'Pass e.g. { route: "/orders" }.');
     checkKnownOptions(site, options, ["route", "deadLetter"]);
-    const pubsub = this.usePubsub(service, topic, [PulsarAction.CONSUME]);
     if (options.deadLetter !== undefined) {
       check(options.deadLetter instanceof PulsarTopic && options.deadLetter.namespace === topic.namespace, site, "deadLetter must be a topic of the same Pulsar namespace", options.deadLetter?.fullName ?? options.deadLetter, `Declare it with ${topic.namespace.fullName}: namespace.addTopic("${topic.name}-dlq").`);
-      this.usePubsub(service, options.deadLetter, [PulsarAction.PRODUCE]);
+      check(options.deadLetter !== topic, site, "the dead-letter topic must not be the subscribed topic: failing messages would come back forever", topic.fullName, `Declare another, e.g. namespace.addTopic("${topic.name}-dlq").`);
     }
-    const name = `${service.serviceName}-${topic.name}`.toLowerCase().replace(/[^a-z0-9.-]+/g, "-");
+    const pubsub = this.usePubsub(service, topic, [PulsarAction.CONSUME]);
+    if (options.deadLetter !== undefined) this.usePubsub(service, options.deadLetter, [PulsarAction.PRODUCE]);
     const team = this.teamState(service.team);
-    const key = `${service.team.namespaceName}/${name}`;
+    const key = `${service.team.namespaceName}/${service.serviceName}/${topic.fullName}`;
     if (this.subscriptions.has(key)) {
       throw new PlatformConfigError(site, `service ${service.serviceName} subscribes to ${topic.fullName} twice`, topic.fullName, "Subscribe once per topic; use one route.");
     }
-    this.subscriptions.add(key);
+    const taken = new Set([...this.subscriptions].filter(([k]) => k.startsWith(`${service.team.namespaceName}/`)).map(([, n]) => n));
+    const name = uniqueName(`${service.serviceName}-${topic.name}`, key, (n) => taken.has(n));
+    this.subscriptions.set(key, name);
     return new DaprSubscription(team.scope, `Subscription-${name}`, {
       name,
       namespace: service.team.namespace,
@@ -335,7 +380,8 @@ export class DaprRuntime implements IPlatformComponent, IMessagingProvider {
     // The pub/sub component's token is resolved by the operator; with a private CA, daprd trusts it
     // through SSL_CERT_DIR pointing at the mounted credentials (ca.crt).
     if (broker.tls) {
-      const volume = service.mountSecret(team.credentials.secretName, SIDECAR_CREDENTIALS_DIR);
+      // Only the CA, and only in daprd: the team's token never reaches the app's container.
+      const volume = service.addSecretVolume(team.credentials.secretName, ["ca.crt"]);
       service.addPodAnnotations({ "dapr.io/volume-mounts": `${volume}:${SIDECAR_CREDENTIALS_DIR}` });
       this.enabled.get(service)!.set("SSL_CERT_DIR", SIDECAR_CREDENTIALS_DIR);
     }

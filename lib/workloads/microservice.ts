@@ -91,6 +91,7 @@ export class Microservice extends Construct implements IServiceBinding {
   private readonly env = new Map<string, EnvValue>();
   private readonly annotations = new Map<string, string>();
   private readonly secretMounts = new Map<string, string>();
+  private readonly secretVolumes = new Map<string, string[]>();
   private readonly extensions = new Set<IServiceExtension>();
   private readonly replicas: number;
   private readonly replicasGiven: boolean;
@@ -129,7 +130,13 @@ export class Microservice extends Construct implements IServiceBinding {
     const namespace = this.namespace;
     const labels = this.labels;
     const spread = platform.placement.spread(this.selector, WorkloadRole.STATELESS);
-    const health = { readinessPath: "/readyz", livenessPath: "/livez", ...props.health };
+    const health = { readinessPath: props.health?.readinessPath ?? "/readyz", livenessPath: props.health?.livenessPath ?? "/livez" };
+    if (props.health !== undefined) checkKnownOptions(this, props.health, ["readinessPath", "livenessPath"]);
+    for (const [key, path] of Object.entries(health)) {
+      check(typeof path === "string" && /^\/\S*$/.test(path), this, `health.${key} must be a path starting with '/'`, path, 'Use e.g. "/readyz".');
+    }
+    // A liveness probe on the readiness path restarts a pod that is only busy or warming up.
+    check(health.readinessPath !== health.livenessPath, this, "health.readinessPath and health.livenessPath must differ", health, 'Use e.g. "/readyz" and "/livez": ready for traffic is not the same as alive.');
     const deployments = loadDeploymentModule();
 
     const account = new ServiceAccountV1(this, "ServiceAccount", {
@@ -193,7 +200,11 @@ export class Microservice extends Construct implements IServiceBinding {
             ],
             volume: Lazy.anyValue({
               produce: () =>
-                [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }, ...[...this.secretMounts.keys()].map((secretName, i) => ({ name: `secret-${i}`, secret: { secretName } }))].map(
+                [
+                  { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
+                  ...[...this.secretMounts.keys()].map((secretName, i) => ({ name: `secret-${i}`, secret: { secretName } })),
+                  ...[...this.secretVolumes].map(([secretName, keys], i) => ({ name: `sidecar-secret-${i}`, secret: { secretName, items: keys.map((key) => ({ key, path: key })) } })),
+                ].map(
                   deployments.deploymentV1SpecTemplateSpecVolumeToTerraform,
                 ),
             }) as never,
@@ -269,6 +280,15 @@ export class Microservice extends Construct implements IServiceBinding {
     }
     this.secretMounts.set(secretName, mountPath);
     return `secret-${[...this.secretMounts.keys()].indexOf(secretName)}`;
+  }
+
+  /** Adds a pod volume of some keys of a Secret, not mounted in the service's container (for sidecars). */
+  public addSecretVolume(secretName: string, keys: string[]): string {
+    check(typeof secretName === "string" && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(secretName) && secretName.length <= 253, this, "a Secret's name must be a DNS subdomain", secretName, 'Use e.g. "orders-tls".');
+    check(Array.isArray(keys) && keys.length > 0 && keys.every((k) => typeof k === "string" && /^[-._a-zA-Z0-9]+$/.test(k)), this, "keys must be a non-empty list of Secret keys", keys, 'Use e.g. ["ca.crt"].');
+    const existing = this.secretVolumes.get(secretName);
+    this.secretVolumes.set(secretName, [...new Set([...(existing ?? []), ...keys])].sort());
+    return `sidecar-secret-${[...this.secretVolumes.keys()].indexOf(secretName)}`;
   }
 
   /** Hands the replica count to an autoscaler. */
