@@ -219,7 +219,10 @@ describe("tracing", () => {
     expect(v).toMatchObject({ mode: "deployment", replicaCount: 3, command: { name: "otelcol-k8s" }, podDisruptionBudget: { enabled: true, maxUnavailable: 1 } });
     expect(v.image).toEqual({ repository: "ghcr.io/open-telemetry/opentelemetry-collector-releases/opentelemetry-collector-k8s", tag: "0.158.0" });
     for (const pipeline of Object.values<any>(v.config.service.pipelines)) expect(pipeline.processors[0]).toBe("memory_limiter");
-    expect(v.config.service.pipelines.traces).toEqual({ receivers: ["otlp", "jaeger", "zipkin"], processors: ["memory_limiter", "batch"], exporters: ["otlp_grpc/jaeger"] });
+    expect(v.config.service.pipelines.traces).toEqual({ receivers: ["otlp", "jaeger", "zipkin"], processors: ["memory_limiter", "k8sattributes", "batch"], exporters: ["otlp_grpc/jaeger"] });
+    // the zone of the sender's node joins the resource attributes
+    expect(v.config.processors.k8sattributes.extract.labels).toEqual([{ tag_name: "cloud.availability_zone", key: "topology.kubernetes.io/zone", from: "node" }]);
+    expect(v.clusterRole.rules).toEqual([{ apiGroups: [""], resources: ["pods", "namespaces", "nodes"], verbs: ["get", "list", "watch"] }]);
     expect(v.config.exporters["otlp_grpc/jaeger"].endpoint).toBe("jaeger.shop-tracing.svc.cluster.local:4317");
     expect(v.topologySpreadConstraints[0]).toMatchObject({ topologyKey: "topology.kubernetes.io/zone", labelSelector: { matchLabels: { component: "standalone-collector" } } });
     expect(v.resources.limits.memory).toBeDefined(); // the chart sets GOMEMLIMIT from it
@@ -268,8 +271,7 @@ describe("tracing", () => {
     expect(job.relabel_configs[0]).toEqual({ source_labels: ["__meta_kubernetes_pod_annotation_prometheus_io_scrape"], action: "keep", regex: "true" });
     expect(job.relabel_configs[2].replacement).toBe("$$1:$$2");
     expect(v.config.exporters["otlp_http/metrics"]).toEqual({ endpoint: "http://prometheus.monitoring.svc:9090/api/v1/otlp" });
-    expect(v.config.service.pipelines.metrics).toEqual({ receivers: ["otlp", "prometheus"], processors: ["memory_limiter", "batch"], exporters: ["otlp_http/metrics"] });
-    expect(v.clusterRole).toEqual({ create: true, rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch"] }] });
+    expect(v.config.service.pipelines.metrics).toEqual({ receivers: ["otlp", "prometheus"], processors: ["memory_limiter", "k8sattributes", "batch"], exporters: ["otlp_http/metrics"] });
     // the broker's namespace admits the collector to its metrics ports only
     const policy = resourcesOf(stacks["shop-base"], "kubernetes_network_policy_v1").find((p) => p.metadata.name === "collector-metrics");
     expect(policy.metadata.namespace).toBe("shop-pulsar");

@@ -97,7 +97,8 @@ interface Installed {
 
 /**
  * Tracing for every service and sidecar: an OpenTelemetry Collector gateway (OTLP gRPC/HTTP,
- * Zipkin and Jaeger receivers; `memory_limiter` first, then `batch`) that exports to Jaeger v2.
+ * Zipkin and Jaeger receivers; `memory_limiter` first, then the sender's pod, node and zone from
+ * the Kubernetes API (`k8sattributes`), then `batch`) that exports to Jaeger v2.
  * Every service gets `OTEL_EXPORTER_OTLP_ENDPOINT` (gRPC), `OTEL_SERVICE_NAME`, the sampler and
  * its resource attributes; the sidecar runtime points its Configuration at `otlpGrpcHost`.
  *
@@ -314,7 +315,8 @@ function annotatedPodsScrape(namespaces: string[]): Record<string, unknown> {
 }
 
 function collectorValues(platform: IPlatform, replicas: number, jaegerHost: string, metricsEndpoint?: string): HelmValues {
-  const pipeline = (receivers: string[], exporters: string[]) => ({ receivers, processors: ["memory_limiter", "batch"], exporters });
+  // memory_limiter first; then the sender's pod, node and zone (k8sattributes, by connection IP); then batch.
+  const pipeline = (receivers: string[], exporters: string[]) => ({ receivers, processors: ["memory_limiter", "k8sattributes", "batch"], exporters });
   return {
     mode: "deployment",
     image: { repository: platform.mirror.image(IMAGES.otelCollector.repository), tag: IMAGES.otelCollector.tag },
@@ -329,8 +331,20 @@ function collectorValues(platform: IPlatform, replicas: number, jaegerHost: stri
     podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
     securityContext: RESTRICTED_CONTAINER,
     // Discovering pods to scrape needs to list them.
-    ...(metricsEndpoint ? { clusterRole: { create: true, rules: [{ apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch"] }] } } : {}),
+    // k8sattributes reads pods, their namespaces and nodes (the zone label); pod discovery for metrics reads pods.
+    clusterRole: { create: true, rules: [{ apiGroups: [""], resources: ["pods", "namespaces", "nodes"], verbs: ["get", "list", "watch"] }] },
     config: {
+      processors: {
+        k8sattributes: {
+          auth_type: "serviceAccount",
+          // Only what needs no more than pods, namespaces and nodes (no Deployment or ReplicaSet watches).
+          extract: {
+            metadata: ["k8s.namespace.name", "k8s.pod.name", "k8s.pod.uid", "k8s.node.name"],
+            labels: [{ tag_name: "cloud.availability_zone", key: platform.target.zoneLabel, from: "node" }],
+          },
+          pod_association: [{ sources: [{ from: "connection" }] }],
+        },
+      },
       exporters: {
         // OTLP gRPC to Jaeger inside the cluster ("otlp_grpc" is the exporter's name since collector 0.15x; "otlp" is its deprecated alias).
         "otlp_grpc/jaeger": { endpoint: `${jaegerHost}:4317`, tls: { insecure: true } },
