@@ -29,7 +29,8 @@ export class AuditLog implements IPlatformComponent {
 
 export function auditedPlatform(scope: Construct): MicroservicePlatform {
   const platform = new MicroservicePlatform(scope, "audited", { target: Target.kind(), profile: Profile.DEV, components: [new AuditLog()] });
-  platform.addService("billing", { image: "ghcr.io/example/billing:2.3.0" });
+  // A template the app fills in itself: written literally, never evaluated by Terraform.
+  platform.addService("billing", { image: "ghcr.io/example/billing:2.3.0", env: { RECEIPT_TEMPLATE: "Invoice ${number} for %{customer}" } });
   return platform;
 }
 

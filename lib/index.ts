@@ -13,6 +13,7 @@ export * from "./core/context";
 export * from "./core/bindings";
 export * from "./core/component";
 export * from "./core/quantity";
+export * from "./core/literal";
 export * from "./core/helm-chart";
 export * from "./core/custom-resource";
 export * from "./core/secure-namespace";

@@ -187,4 +187,17 @@ describe("stacks as users see them", () => {
     // a user snapshot-tests a platform through its stacks
     for (const stack of platform.stacks) expect(Testing.synth(stack as TerraformStack)).toContain(stack.node.id === "shop-base" ? "kubernetes_storage_class_v1" : "kubernetes_deployment_v1");
   });
+
+  test("literal ${...} and %{...} in env values, annotations and Dapr metadata reach Terraform escaped", () => {
+    const app = testApp();
+    const platform = new MicroservicePlatform(app, "shop", { target: Target.kind(), profile: Profile.DEV, broker: false });
+    const svc = platform.addService("api", { image: "shop/api:1.0.0", env: { A: '${file("/etc/passwd")}', B: "%{ for x in y }x%{ endfor }" } });
+    svc.addPodAnnotations({ "example.com/template": "${var.secret}" });
+    const [d] = resourcesOf(synthStack(app, "shop-apps"), "kubernetes_deployment_v1");
+    expect(d.spec.template.spec.container[0].env).toEqual([
+      { name: "A", value: '$${file("/etc/passwd")}' },
+      { name: "B", value: "%%{ for x in y }x%%{ endfor }" },
+    ]);
+    expect(d.spec.template.metadata.annotations).toEqual({ "example.com/template": "$${var.secret}" });
+  });
 });

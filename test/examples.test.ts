@@ -71,7 +71,9 @@ describe("examples", () => {
     const stacks = synth(auditedPlatform);
     const [billing] = resourcesOf(stacks["audited-apps"], "kubernetes_deployment_v1");
     const env = billing.spec.template.spec.container[0].env.map((e: any) => e.name);
-    expect(env).toEqual(["AUDIT_TOPIC", "PULSAR_URL", "PULSAR_AUTH_TOKEN", "PULSAR_AUTH_TOKEN_FILE"]);
+    expect(env).toEqual(["RECEIPT_TEMPLATE", "AUDIT_TOPIC", "PULSAR_URL", "PULSAR_AUTH_TOKEN", "PULSAR_AUTH_TOKEN_FILE"]);
+    // escaped for Terraform, which hands the container "Invoice ${number} for %{customer}"
+    expect(billing.spec.template.spec.container[0].env[0].value).toBe("Invoice $${number} for %%{customer}");
     const spec = JSON.parse(resourcesOf(stacks["audited-apps"], "kubernetes_config_map_v1").find((c) => c.metadata.name === "pulsar-sync").data["spec.json"]);
     expect(spec.tenants.find((t: any) => t.name === "platform").namespaces[0].topics[0].permissions).toEqual({ "audited-apps.billing": ["produce"] });
     expect(literalSecretsIn(stacks)).toEqual([]);

@@ -6,6 +6,7 @@ import { stringify } from "yaml";
 import { Mirror } from "./mirror";
 import { ChartPin } from "./versions";
 import { checkDnsLabel } from "./names";
+import { escapeTemplates } from "./literal";
 import { check } from "./errors";
 import { Resources } from "./defaults";
 import { waitForRolloutOf } from "./platform-stack";
@@ -106,16 +107,6 @@ export class HelmChart extends Construct {
     const layers = this.layers.map((layer) => (typeof layer === "function" ? layer() : layer));
     return deepmerge.all([...layers, this.userValues], { arrayMerge: overwriteArrays }) as HelmValues;
   }
-}
-
-/**
- * Terraform evaluates `${...}` and `%{...}` inside every string of its JSON, so literal ones in
- * values (Jaeger's `${env:VAR}`, a user's template) are written as `$${` and `%%{`. cdktf's own
- * token markers (`${TfToken[...]}`) are left for cdktf to resolve.
- */
-export function escapeTemplates(text: string): string {
-  // Function replacements: in a replacement string "$$" would itself mean "$".
-  return text.replace(/\$\{(?!TfToken\[)/g, () => "$${").replace(/%\{/g, () => "%%{");
 }
 
 /** Container resources in the shape charts take (`resources:`): requests and a memory limit. */

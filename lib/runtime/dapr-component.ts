@@ -3,6 +3,7 @@ import { Lazy } from "cdktf";
 import type { SecretKeyRef } from "../core/bindings";
 import { CustomResource } from "../core/custom-resource";
 import { check, PlatformConfigError } from "../core/errors";
+import { escapeTemplates } from "../core/literal";
 import { checkDnsLabel } from "../core/names";
 
 /** One metadata entry of a Dapr Component: a literal value, or a key of a Secret of the component's namespace. */
@@ -60,7 +61,9 @@ export class DaprComponent extends Construct {
         spec: {
           type: props.type,
           version: props.version ?? "v1",
-          metadata: (props.metadata ?? []).map((m) => (m.secretKeyRef ? { name: m.name, secretKeyRef: { name: m.secretKeyRef.secretName, key: m.secretKeyRef.key } } : { name: m.name, value: m.value })),
+          metadata: (props.metadata ?? []).map((m) =>
+            m.secretKeyRef ? { name: m.name, secretKeyRef: { name: m.secretKeyRef.secretName, key: m.secretKeyRef.key } } : { name: m.name, value: escapeTemplates(String(m.value)) },
+          ),
         },
         scopes: typeof scopes === "function" ? lazyList(scopes) : scopes,
       },

@@ -11,6 +11,7 @@ import { DEFAULT_RUN_AS_USER, PROBE_TIMINGS, Resources, SERVICE_RESOURCES } from
 import { check, checkKnownOptions, PlatformConfigError } from "../core/errors";
 import { checkDnsLabel, selectorLabels } from "../core/names";
 import { toProviderSpread, WorkloadRole } from "../core/placement";
+import { escapeTemplates } from "../core/literal";
 import { isQuantity, parseQuantity } from "../core/quantity";
 
 /** Health endpoints of the service's HTTP port. */
@@ -156,7 +157,9 @@ export class Microservice extends Construct implements IServiceBinding {
         template: {
           metadata: {
             labels: { ...labels, ...platform.target.workloadIdentity?.podLabels },
-            annotations: Lazy.anyValue({ produce: () => (this.annotations.size > 0 ? Object.fromEntries(this.annotations) : undefined) }) as unknown as Record<string, string>,
+            annotations: Lazy.anyValue({
+              produce: () => (this.annotations.size > 0 ? Object.fromEntries([...this.annotations].map(([k, v]) => [k, escapeTemplates(v)])) : undefined),
+            }) as unknown as Record<string, string>,
           },
           spec: {
             serviceAccountName: account.metadata.name,
@@ -343,7 +346,8 @@ export class Microservice extends Construct implements IServiceBinding {
 
   private renderEnv(toTerraform: (env: DeploymentV1SpecTemplateSpecContainerEnv) => unknown): unknown[] {
     return [...this.env].map(([name, value]) =>
-      toTerraform(typeof value === "string" ? { name, value } : { name, valueFrom: { secretKeyRef: { name: value.secretName, key: value.key } } }),
+      // Values are literal: a "${...}" given here (or read from a shared blueprint) is never evaluated by Terraform.
+      toTerraform(typeof value === "string" ? { name, value: escapeTemplates(value) } : { name, valueFrom: { secretKeyRef: { name: value.secretName, key: value.key } } }),
     );
   }
 }
