@@ -1,6 +1,7 @@
 import type { IServiceBinding, ITeam } from "../core/bindings";
 import { IComponentContext, IPlatformComponent, notInstalled } from "../core/component";
 import { check, checkKnownOptions, PlatformConfigError } from "../core/errors";
+import { isDnsSubdomain } from "../core/names";
 import { PulsarAction, PulsarNamespace, PulsarTenant, PulsarTopic, TenantOptions, TopicOptions, ITenancyOwner } from "./tenancy";
 
 /** Where a granted service finds its broker credentials (token, and CA when TLS is on). */
@@ -132,15 +133,8 @@ export abstract class BrokerBase implements IBroker {
     if (!team || typeof team !== "object" || typeof team.namespaceName !== "string") {
       throw new PlatformConfigError(this.site, "credentials are issued to a team of the platform", team, "Pass a Team that platform.addTeam() returned.");
     }
-    if (team.platform !== context.platform) {
-      throw new PlatformConfigError(
-        this.site,
-        `team ${team.node.path} belongs to platform "${team.platform.platformName}", not to this broker's platform "${context.platform.platformName}"`,
-        team.node.path,
-        "Use each platform's own broker for its teams.",
-      );
-    }
-    check(typeof name === "string" && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name) && name.length <= 200, this.site, "a principal name must be lowercase letters, digits, '-' and '.'", name, 'Use e.g. "dapr.sidecars".');
+    this.checkOwnPlatform(context, "team", team, "Use each platform's own broker for its teams.");
+    check(isDnsSubdomain(name, 200), this.site, "a principal name must be lowercase letters, digits, '-' and '.'", name, 'Use e.g. "dapr.sidecars".');
     const role = `${team.namespaceName}.${name}`;
     const existing = this.issued.get(role);
     if (existing) return existing;
@@ -155,14 +149,7 @@ export abstract class BrokerBase implements IBroker {
     if (!service || typeof service !== "object" || typeof service.addEnv !== "function" || !service.team) {
       throw new PlatformConfigError(this.site, "grants take a service of the platform", service, "Pass the Microservice that platform.addService() returned.");
     }
-    if (service.platform !== context.platform) {
-      throw new PlatformConfigError(
-        this.site,
-        `service ${service.node.path} belongs to platform "${service.platform.platformName}", not to this broker's platform "${context.platform.platformName}"`,
-        service.node.path,
-        "Grant each platform's services on its own broker (or add an ExternalBroker pointing at the other one).",
-      );
-    }
+    this.checkOwnPlatform(context, "service", service, "Grant each platform's services on its own broker (or add an ExternalBroker pointing at the other one).");
     const existing = this.connected.get(service);
     if (existing) return existing;
     const credentials = this.credentialsFor(service.team, service.serviceName);
@@ -173,6 +160,17 @@ export abstract class BrokerBase implements IBroker {
     if (this.tls && this.suppliesCa) service.addEnv(PULSAR_ENV.trustCertsFile, `${PULSAR_CREDENTIALS_DIR}/ca.crt`);
     service.mountSecret(credentials.secretName, PULSAR_CREDENTIALS_DIR);
     return credentials;
+  }
+
+  /** One platform's objects are never wired into another's broker (another cluster). */
+  private checkOwnPlatform(context: IComponentContext, what: string, owned: ITeam | IServiceBinding, fix: string): void {
+    if (owned.platform === context.platform) return;
+    throw new PlatformConfigError(
+      this.site,
+      `${what} ${owned.node.path} belongs to platform "${owned.platform.platformName}", not to this broker's platform "${context.platform.platformName}"`,
+      owned.node.path,
+      fix,
+    );
   }
 
   /** The installed context; an error when the broker is used before it is on a platform. */

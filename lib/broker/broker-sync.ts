@@ -127,7 +127,7 @@ export class BrokerSync extends Construct {
         },
       ],
       volume: [{ name: "spec", configMap: { name: config.metadata.name } }, ...files.map((f) => f.volume)],
-      imagePullSecrets: platform.mirror.imagePullSecrets.length > 0 ? platform.mirror.imagePullSecrets.map((s) => ({ name: s })) : undefined,
+      imagePullSecrets: platform.mirror.pullSecretRefs(),
     };
 
     new JobV1(this, "Resource", {

@@ -83,6 +83,11 @@ export class Mirror {
     return `${this.imageRegistry}/${imagePath(reference)}`;
   }
 
+  /** The pull secrets as Kubernetes references (`[{ name }]`), or undefined when there are none. */
+  public pullSecretRefs(): { name: string }[] | undefined {
+    return this.imagePullSecrets.length > 0 ? this.imagePullSecrets.map((name) => ({ name })) : undefined;
+  }
+
   /** The registry that replaces `upstreamRegistry` (e.g. "docker.io") in charts that take a registry value. */
   public registry(upstreamRegistry: string): string {
     return this.imageRegistry ?? upstreamRegistry;

@@ -26,6 +26,13 @@ export function checkDnsLabel(site: ErrorSite, what: string, value: string, maxL
   );
 }
 
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+
+/** Whether `value` is a DNS-1123 subdomain (Secret and other object names: labels joined by '.'), at most `maxLength`. */
+export function isDnsSubdomain(value: unknown, maxLength = 253): value is string {
+  return typeof value === "string" && value.length <= maxLength && DNS1123_SUBDOMAIN.test(value);
+}
+
 /** A DNS-1123 label derived from any string, used to make the error message actionable. */
 export function suggestDnsLabel(value: unknown, maxLength = 63): string {
   const cleaned = String(value ?? "")

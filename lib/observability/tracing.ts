@@ -327,7 +327,7 @@ function collectorValues(platform: IPlatform, replicas: number, jaegerHost: stri
     priorityClassName: platform.priorityClassName,
     topologySpreadConstraints: platform.placement.spread(collectorPodLabels(), WorkloadRole.STATELESS),
     podDisruptionBudget: { enabled: replicas >= 2, maxUnavailable: 1 },
-    ...(platform.mirror.imagePullSecrets.length > 0 ? { imagePullSecrets: platform.mirror.imagePullSecrets.map((name) => ({ name })) } : {}),
+    imagePullSecrets: platform.mirror.pullSecretRefs(),
     podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
     securityContext: RESTRICTED_CONTAINER,
     // Discovering pods to scrape needs to list them.

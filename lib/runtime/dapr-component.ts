@@ -72,6 +72,6 @@ export class DaprComponent extends Construct {
 }
 
 /** A list rendered at synth time (later declarations count), sorted for stable output. */
-export function lazyList(produce: () => string[]): string[] {
+function lazyList(produce: () => string[]): string[] {
   return Lazy.listValue({ produce: () => [...produce()].sort() });
 }

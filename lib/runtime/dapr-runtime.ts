@@ -8,6 +8,7 @@ import { IPlatform, Layer } from "../core/context";
 import { DAPR_CONTROL_PLANE_RESOURCES, DAPR_SIDECAR_RESOURCES, DAPR_STORAGE, Resources } from "../core/defaults";
 import { check, checkKnownOptions, PlatformConfigError } from "../core/errors";
 import { HelmChart, HelmValues, toChartResources } from "../core/helm-chart";
+import { suggestDnsLabel } from "../core/names";
 import { parseQuantity } from "../core/quantity";
 import { PLATFORM_LABEL, SecureNamespace } from "../core/secure-namespace";
 import { CHARTS, IMAGES } from "../core/versions";
@@ -92,10 +93,9 @@ const RESERVED_COMPONENT_NAMES = ["pulsar", CONFIG_NAME, RESILIENCY_NAME];
  * hash of `identity` keeps different things apart.
  */
 function uniqueName(base: string, identity: string, taken: (name: string) => boolean): string {
-  const clean = base.toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/^-+|-+$/g, "");
-  if (clean === base && clean.length <= 63 && !taken(clean)) return clean;
+  if (suggestDnsLabel(base) === base && !taken(base)) return base;
   const hash = createHash("sha256").update(identity).digest("hex").slice(0, 6);
-  return `${clean.slice(0, 56).replace(/-+$/, "")}-${hash}`;
+  return `${suggestDnsLabel(base, 56)}-${hash}`;
 }
 
 /** What the runtime keeps per team. */
@@ -133,15 +133,16 @@ export class DaprRuntime implements IPlatformComponent, IMessagingProvider {
   public readonly after = ["tracing", "broker"];
   private readonly options: DaprRuntimeOptions;
   private readonly teams = new Map<ITeam, TeamState>();
-  /** Enabled services and the environment of their sidecars (rendered at synth time into `dapr.io/env`). */
-  private readonly enabled = new Map<IServiceBinding, Map<string, string>>();
-  /** The options each service was enabled with, to refuse a second call that asks for something else. */
-  private readonly enabledWith = new Map<IServiceBinding, string>();
+  /**
+   * Enabled services: the options they were enabled with (a second call asking for others is
+   * refused) and their sidecar's environment (rendered at synth time into `dapr.io/env`).
+   */
+  private readonly enabled = new Map<IServiceBinding, { readonly options: string; readonly sidecarEnv: Map<string, string> }>();
   /** Subscriptions by (namespace, service, topic), and the names they got. */
   private readonly subscriptions = new Map<string, string>();
-  /** Pub/sub component names by Pulsar namespace, and back. */
+  /** Pub/sub component names by Pulsar namespace, and the names taken. */
   private readonly pubsubByNamespace = new Map<string, string>();
-  private readonly namespaceByPubsub = new Map<string, string>();
+  private readonly pubsubNames = new Set<string>();
   /** Names of components teams added themselves. */
   private readonly userComponents = new Set<string>();
   private state?: Installed;
@@ -232,7 +233,7 @@ export class DaprRuntime implements IPlatformComponent, IMessagingProvider {
     check(!!options && typeof options === "object", site, "enable takes options { appProtocol?, sidecarResources?, logLevel? }", options, "Pass {} for the defaults.");
     checkKnownOptions(site, options, SERVICE_OPTIONS);
     const asked = JSON.stringify(options);
-    const applied = this.enabledWith.get(service);
+    const applied = this.enabled.get(service)?.options;
     if (applied !== undefined) {
       if (asked !== "{}" && asked !== applied) {
         throw new PlatformConfigError(site, `service ${service.serviceName} is already on the runtime with other options`, options, `Enable it once, with all its options (it has ${applied}), before publish, subscribe or addComponent.`);
@@ -249,8 +250,7 @@ export class DaprRuntime implements IPlatformComponent, IMessagingProvider {
     check(limit !== undefined && request !== undefined && request <= limit && parseQuantity(resources.cpu) !== undefined, site, "sidecarResources must be quantities with memory <= memoryLimit", resources, 'Use e.g. { cpu: "100m", memory: "128Mi", memoryLimit: "256Mi" }.');
     // The Go runtime collects before the container limit is hit.
     const sidecarEnv = new Map([["GOMEMLIMIT", `${Math.floor((limit! * 0.9) / 2 ** 20)}MiB`]]);
-    this.enabled.set(service, sidecarEnv);
-    this.enabledWith.set(service, asked);
+    this.enabled.set(service, { options: asked, sidecarEnv });
     this.teamState(service.team).apps.add(service.serviceName);
     service.addPodAnnotations({
       "dapr.io/enabled": "true",
@@ -279,7 +279,7 @@ export class DaprRuntime implements IPlatformComponent, IMessagingProvider {
     checkKnownOptions(site, options, ["name", "type", "version", "metadata", "users"]);
     check(!!team && typeof team === "object" && typeof team.namespaceName === "string" && team.platform === this.installed.context.platform, site, "addComponent takes a team of this platform", (team as ITeam)?.node?.path ?? team, "Pass a Team that platform.addTeam() returned (or platform.defaultTeam).");
     check(options.metadata === undefined || Array.isArray(options.metadata), site, `metadata of component "${options.name}" must be a list`, options.metadata, 'Use e.g. [{ name: "redisHost", value: "redis:6379" }].');
-    check(typeof options.name !== "string" || (!RESERVED_COMPONENT_NAMES.includes(options.name) && !this.namespaceByPubsub.has(options.name)), site, `component name "${options.name}" is the platform's pub/sub component`, options.name, "Choose another name.");
+    check(typeof options.name !== "string" || (!RESERVED_COMPONENT_NAMES.includes(options.name) && !this.pubsubNames.has(options.name)), site, `component name "${options.name}" is the platform's pub/sub component`, options.name, "Choose another name.");
     check(Array.isArray(options.users) && options.users.length > 0, site, `component "${options.name}" needs the services that use it`, options.users, "Pass users: [service, ...]: a component is always scoped to its apps.");
     for (const user of options.users) {
       check(user?.team === team, site, `service ${user?.serviceName ?? user} of component "${options.name}" is not in team ${team.teamName}`, user?.node?.path ?? user, "A component lives in one team's namespace: pass that team's services.");
@@ -305,9 +305,9 @@ export class DaprRuntime implements IPlatformComponent, IMessagingProvider {
     if (existing) return existing;
     const base = namespace.fullName === "public/default" ? "pulsar" : `pulsar-${namespace.tenant.name}-${namespace.name}`;
     // "a-b/c" and "a/b-c", or names that had to be cleaned, would meet: those get a hash of the namespace.
-    const name = uniqueName(base, namespace.fullName, (n) => this.namespaceByPubsub.has(n) || this.userComponents.has(n) || n === CONFIG_NAME || n === RESILIENCY_NAME);
+    const name = uniqueName(base, namespace.fullName, (n) => this.pubsubNames.has(n) || this.userComponents.has(n) || n === CONFIG_NAME || n === RESILIENCY_NAME);
     this.pubsubByNamespace.set(namespace.fullName, name);
-    this.namespaceByPubsub.set(name, namespace.fullName);
+    this.pubsubNames.add(name);
     return name;
   }
 
@@ -383,7 +383,7 @@ export class DaprRuntime implements IPlatformComponent, IMessagingProvider {
       // Only the CA, and only in daprd: the team's token never reaches the app's container.
       const volume = service.addSecretVolume(team.credentials.secretName, ["ca.crt"]);
       service.addPodAnnotations({ "dapr.io/volume-mounts": `${volume}:${SIDECAR_CREDENTIALS_DIR}` });
-      this.enabled.get(service)!.set("SSL_CERT_DIR", SIDECAR_CREDENTIALS_DIR);
+      this.enabled.get(service)!.sidecarEnv.set("SSL_CERT_DIR", SIDECAR_CREDENTIALS_DIR);
     }
     const pubsub = this.pubsubNameOf(topic.namespace);
     let users = team.pubsubUsers.get(pubsub);
@@ -455,7 +455,7 @@ function controlPlaneValues(platform: IPlatform, ha: boolean, scheduler: boolean
   return {
     global: {
       tag: IMAGES.dapr.tag,
-      ...(platform.mirror.imagePullSecrets.length > 0 ? { imagePullSecrets: platform.mirror.imagePullSecrets.map((name) => ({ name })) } : {}),
+      imagePullSecrets: platform.mirror.pullSecretRefs(),
       priorityClassName: platform.priorityClassName,
       seccompProfile: "RuntimeDefault",
       mtls: { enabled: true },

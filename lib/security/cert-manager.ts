@@ -89,7 +89,7 @@ export class CertManager implements IPlatformComponent {
         crds: { enabled: true, keep: true },
         global: {
           priorityClassName: platform.priorityClassName,
-          ...(platform.mirror.imagePullSecrets.length > 0 ? { imagePullSecrets: platform.mirror.imagePullSecrets.map((name) => ({ name })) } : {}),
+          imagePullSecrets: platform.mirror.pullSecretRefs(),
         },
         // Controller and cainjector elect a leader: two replicas give fail-over, a third adds nothing.
         ...part("controller", ha ? 2 : 1),

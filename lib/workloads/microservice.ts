@@ -9,7 +9,7 @@ import { IPlatform } from "../core/context";
 import { waitForRolloutOf } from "../core/platform-stack";
 import { DEFAULT_RUN_AS_USER, PROBE_TIMINGS, Resources, SERVICE_RESOURCES } from "../core/defaults";
 import { check, checkKnownOptions, PlatformConfigError } from "../core/errors";
-import { checkDnsLabel, selectorLabels } from "../core/names";
+import { checkDnsLabel, isDnsSubdomain, selectorLabels } from "../core/names";
 import { toProviderSpread, WorkloadRole } from "../core/placement";
 import { escapeTemplates } from "../core/literal";
 import { isQuantity, parseQuantity } from "../core/quantity";
@@ -173,7 +173,7 @@ export class Microservice extends Construct implements IServiceBinding {
               seccompProfile: { type: "RuntimeDefault" },
             },
             topologySpreadConstraint: spread.length > 0 ? toProviderSpread(spread) : undefined,
-            imagePullSecrets: platform.mirror.imagePullSecrets.length > 0 ? platform.mirror.imagePullSecrets.map((secret) => ({ name: secret })) : undefined,
+            imagePullSecrets: platform.mirror.pullSecretRefs(),
             container: [
               {
                 name,
@@ -272,7 +272,7 @@ export class Microservice extends Construct implements IServiceBinding {
 
   /** Mounts a Secret of the service's namespace read-only at `mountPath` (volumes are named secret-0, secret-1, ...). */
   public mountSecret(secretName: string, mountPath: string): string {
-    check(typeof secretName === "string" && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(secretName) && secretName.length <= 253, this, "a mounted Secret's name must be a DNS subdomain", secretName, 'Use e.g. "orders-tls".');
+    check(isDnsSubdomain(secretName), this, "a mounted Secret's name must be a DNS subdomain", secretName, 'Use e.g. "orders-tls".');
     check(typeof mountPath === "string" && mountPath.startsWith("/") && mountPath !== "/tmp", this, "a Secret's mount path must be absolute and not /tmp", mountPath, 'Use e.g. "/var/run/secrets/pulsar".');
     const existing = this.secretMounts.get(secretName);
     if (existing !== undefined && existing !== mountPath) {
@@ -287,7 +287,7 @@ export class Microservice extends Construct implements IServiceBinding {
 
   /** Adds a pod volume of some keys of a Secret, not mounted in the service's container (for sidecars). */
   public addSecretVolume(secretName: string, keys: string[]): string {
-    check(typeof secretName === "string" && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(secretName) && secretName.length <= 253, this, "a Secret's name must be a DNS subdomain", secretName, 'Use e.g. "orders-tls".');
+    check(isDnsSubdomain(secretName), this, "a Secret's name must be a DNS subdomain", secretName, 'Use e.g. "orders-tls".');
     check(Array.isArray(keys) && keys.length > 0 && keys.every((k) => typeof k === "string" && /^[-._a-zA-Z0-9]+$/.test(k)), this, "keys must be a non-empty list of Secret keys", keys, 'Use e.g. ["ca.crt"].');
     const existing = this.secretVolumes.get(secretName);
     this.secretVolumes.set(secretName, [...new Set([...(existing ?? []), ...keys])].sort());
