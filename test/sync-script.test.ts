@@ -7,22 +7,43 @@ import { ADMIN_SYNC_SCRIPT } from "../lib/broker/admin-sync-script";
 import { rackScript } from "../lib/broker/rack-script";
 
 /**
- * Runs the sync script's functions under python3 against fakes of the Pulsar admin API and the
- * Kubernetes API, and returns the calls it made. `state` seeds what the fakes answer.
+ * Runs `harness` under python3 with `files` written to a temporary directory (its path is
+ * `sys.argv[1]`, `args` follow; "@DIR@" in text files becomes that path); the sync script reads
+ * `spec.json` there. Returns the process result; the directory is removed.
  */
-function runScript(spec: object, state: object, steps: string[], files: Record<string, Buffer | string> = {}): { calls: any[]; secrets: any } {
+function runPython(harness: string, files: Record<string, Buffer | string>, args: string[] = [], env: Record<string, string> = {}) {
   const dir = mkdtempSync(join(tmpdir(), "sync-script-"));
   try {
-    for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
-    const resolved = JSON.parse(JSON.stringify(spec).replace(/@DIR@/g, dir));
-    writeFileSync(join(dir, "spec.json"), JSON.stringify(resolved));
-    writeFileSync(join(dir, "sync.py"), ADMIN_SYNC_SCRIPT);
-    writeFileSync(join(dir, "state.json"), JSON.stringify(state));
-    const harness = String.raw`
+    for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), typeof content === "string" ? content.replace(/@DIR@/g, dir) : content);
+    return spawnSync("python3", ["-c", harness, dir, ...args], { encoding: "utf8", env: { ...process.env, SYNC_SPEC: join(dir, "spec.json"), ...env }, timeout: 20000 });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The JSON the harness printed last on stdout; a failed run is an error with its stderr. */
+function printed(r: ReturnType<typeof runPython>): any {
+  if (r.status !== 0) throw new Error(`python3 failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split("\n").pop()!);
+}
+
+/** Python that loads the sync script as the module `sync`. */
+const LOAD_SYNC = String.raw`
 import json, sys, importlib.util
 spec = importlib.util.spec_from_file_location("sync", sys.argv[1] + "/sync.py")
 sync = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(sync)
+`;
+
+/** The sync script and its spec, as `runPython` files. */
+const syncFiles = (spec: object, more: Record<string, Buffer | string> = {}) => ({ "spec.json": JSON.stringify(spec), "sync.py": ADMIN_SYNC_SCRIPT, ...more });
+
+/**
+ * Runs the sync script's functions under python3 against fakes of the Pulsar admin API and the
+ * Kubernetes API, and returns the calls it made. `state` seeds what the fakes answer.
+ */
+function runScript(spec: object, state: object, steps: string[], files: Record<string, Buffer | string> = {}): { calls: any[]; secrets: any } {
+  const harness = LOAD_SYNC + String.raw`
 state = json.load(open(sys.argv[1] + "/state.json"))
 calls = []
 def fake_admin(method, path, body=None, accept=(200, 204)):
@@ -46,12 +67,7 @@ for step in sys.argv[2:]:
     getattr(sync, step)()
 print(json.dumps({"calls": calls, "secrets": state.get("secrets", {})}))
 `;
-    const r = spawnSync("python3", ["-c", harness, dir, ...steps], { encoding: "utf8", env: { ...process.env, SYNC_SPEC: join(dir, "spec.json") } });
-    if (r.status !== 0) throw new Error(`python3 failed: ${r.stderr}`);
-    return JSON.parse(r.stdout.trim().split("\n").pop()!);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return printed(runPython(harness, syncFiles(spec, { ...files, "state.json": JSON.stringify(state) }), steps));
 }
 
 const base64url = (b: Buffer) => b.toString("base64").replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
@@ -129,23 +145,14 @@ describe("admin sync script: service credentials", () => {
  * least 2 racks per write quorum). Pods get a node after `scheduledAfter` pod listings.
  */
 function runRackModel(state: object, code: string): { calls: string[]; racks: Record<string, any>; result: string } {
-  const dir = mkdtempSync(join(tmpdir(), "sync-racks-"));
-  try {
-    const spec = {
-      adminUrl: "http://broker:8080",
-      cluster: "shop",
-      pollSeconds: 0.01,
-      racks: { namespace: "shop-pulsar", bookies: 6, bookieSelector: "component=bookie", zoneLabel: "topology.kubernetes.io/zone" },
-      tenants: [{ name: "shop", adminRoles: [], namespaces: [{ name: "orders", topics: [{ name: "placed", partitions: 0 }] }] }],
-    };
-    writeFileSync(join(dir, "spec.json"), JSON.stringify(spec));
-    writeFileSync(join(dir, "sync.py"), ADMIN_SYNC_SCRIPT);
-    writeFileSync(join(dir, "state.json"), JSON.stringify(state));
-    const harness = String.raw`
-import json, sys, importlib.util
-spec = importlib.util.spec_from_file_location("sync", sys.argv[1] + "/sync.py")
-sync = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(sync)
+  const spec = {
+    adminUrl: "http://broker:8080",
+    cluster: "shop",
+    pollSeconds: 0.01,
+    racks: { namespace: "shop-pulsar", bookies: 6, bookieSelector: "component=bookie", zoneLabel: "topology.kubernetes.io/zone" },
+    tenants: [{ name: "shop", adminRoles: [], namespaces: [{ name: "orders", topics: [{ name: "placed", partitions: 0 }] }] }],
+  };
+  const harness = LOAD_SYNC + String.raw`
 state = json.load(open(sys.argv[1] + "/state.json"))
 racks = state.get("racks", {})
 calls = []
@@ -193,12 +200,7 @@ except Exception as e:
     result = "failed: %s" % e
 print(json.dumps({"calls": calls, "racks": racks, "result": result}))
 `;
-    const r = spawnSync("python3", ["-c", harness, dir], { encoding: "utf8", env: { ...process.env, SYNC_SPEC: join(dir, "spec.json"), SYNC_TIMEOUT_SECONDS: "2" } });
-    if (r.status !== 0) throw new Error(`python3 failed: ${r.stderr}`);
-    return JSON.parse(r.stdout.trim().split("\n").pop()!);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return printed(runPython(harness, syncFiles(spec, { "state.json": JSON.stringify(state) }), [], { SYNC_TIMEOUT_SECONDS: "2" }));
 }
 
 describe("admin sync script: racks before anything needs a ledger", () => {
@@ -264,11 +266,7 @@ describe("autorecovery's rack resolver (BookKeeper ScriptBasedMapping)", () => {
   const nodes = { "node-a": "eu-west-1a", "node-b": "eu-west-1b" };
 
   function resolve(args: string[]): { code: number; out: string; listed: string[] } {
-    const dir = mkdtempSync(join(tmpdir(), "rack-script-"));
-    try {
-      writeFileSync(join(dir, "zone_of.py"), script);
-      writeFileSync(join(dir, "state.json"), JSON.stringify({ pods, nodes }));
-      const harness = String.raw`
+    const harness = String.raw`
 import json, sys, importlib.util
 spec = importlib.util.spec_from_file_location("zone_of", sys.argv[1] + "/zone_of.py")
 m = importlib.util.module_from_spec(spec)
@@ -285,12 +283,9 @@ m.time.sleep = lambda s: None
 code = m.main(sys.argv[2:])
 sys.stderr.write(json.dumps({"code": code, "listed": listed}) + "\n")
 `;
-      const r = spawnSync("python3", ["-c", harness, dir, ...args], { encoding: "utf8" });
-      const meta = JSON.parse(r.stderr.trim().split("\n").pop()!);
-      return { code: meta.code, out: r.stdout, listed: meta.listed };
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const r = runPython(harness, { "zone_of.py": script, "state.json": JSON.stringify({ pods, nodes }) }, args);
+    const meta = JSON.parse(r.stderr.trim().split("\n").pop()!);
+    return { code: meta.code, out: r.stdout, listed: meta.listed };
   }
 
   test("answers /<zone> per bookie IP or hostname, one line per argument, /default-rack for others", () => {
@@ -310,24 +305,12 @@ sys.stderr.write(json.dumps({"code": code, "listed": listed}) + "\n")
 
 describe("admin sync script: talking to a real HTTP server, tenants it does not own", () => {
   function python(code: string, spec: object = { adminUrl: "http://127.0.0.1:1", cluster: "shop" }): any {
-    const dir = mkdtempSync(join(tmpdir(), "sync-http-"));
-    try {
-      writeFileSync(join(dir, "spec.json"), JSON.stringify(spec));
-      writeFileSync(join(dir, "sync.py"), ADMIN_SYNC_SCRIPT);
-      const harness = String.raw`
-import json, sys, threading, importlib.util
+    const harness = LOAD_SYNC + String.raw`
+import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
-spec = importlib.util.spec_from_file_location("sync", sys.argv[1] + "/sync.py")
-sync = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(sync)
 ${code}
 `;
-      const r = spawnSync("python3", ["-c", harness, dir], { encoding: "utf8", env: { ...process.env, SYNC_SPEC: join(dir, "spec.json") }, timeout: 20000 });
-      if (r.status !== 0) throw new Error(`python3 failed: ${r.stderr}`);
-      return JSON.parse(r.stdout.trim().split("\n").pop()!);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    return printed(runPython(harness, syncFiles(spec)));
   }
 
   test("plain-text answers (the brokers' ready and health endpoints say \"ok\") and JSON both parse", () => {
