@@ -34,6 +34,8 @@ export interface IServiceBinding extends IConstruct {
   readonly platform: IPlatform;
   /** Container port of the service (HTTP). */
   readonly port: number;
+  /** Path that answers 2xx when the service can take traffic (registries check it). */
+  readonly readinessPath: string;
   /** Whether an autoscaler owns the replica count. */
   readonly autoscaled: boolean;
   /** Adds an environment variable, literal or read from a Secret; a name given twice is an error. */
@@ -86,4 +88,74 @@ export function isMessagingProvider(component: unknown): component is IMessaging
 export interface IServiceExtension {
   /** Called once per service the extension is added to. */
   bind(service: IServiceBinding): void;
+}
+
+/** Credentials a team's services use with the registry, as references to keys of a Secret in the team's namespace. */
+export interface RegistryCredentials {
+  /** The Secret in the team's namespace that holds them (written by the registry's sync Job). */
+  readonly secretName: string;
+  /** User name (Nacos). @default - none */
+  readonly username?: SecretKeyRef;
+  /** Password (Nacos). @default - none */
+  readonly password?: SecretKeyRef;
+  /** ACL token (Consul). @default - none */
+  readonly token?: SecretKeyRef;
+  /** CA certificate of the registry's TLS listener (Consul). @default - none */
+  readonly caCertificate?: SecretKeyRef;
+}
+
+/** Options of a configuration entry. */
+export interface ConfigEntryOptions {
+  /** The team whose registry namespace holds the entry. @default - the platform-wide namespace ("public" in Nacos, "platform/" in Consul's key space) */
+  readonly team?: ITeam;
+  /** Content type, as the config center shows it. @default - "json" for an object, "text" for a string */
+  readonly format?: "text" | "json" | "yaml" | "properties" | "xml" | "html";
+}
+
+/**
+ * The platform's service registry and config center (Nacos or Consul): what services and
+ * blueprints need of it, whichever runs. Installed with the key "registry", so a platform has one.
+ */
+export interface IServiceRegistry {
+  /** Which registry runs ("nacos" or "consul"). */
+  readonly registryKind: string;
+  /** Host and port clients dial (`host:port`), inside the cluster. */
+  readonly address: string;
+  /** Base URL of the registry's HTTP API, inside the cluster. */
+  readonly url: string;
+  /** The registry namespace (Nacos namespace id, Consul key prefix) that holds a team's services and configuration. */
+  namespaceOf(team: ITeam): string;
+  /** The credentials of a team's services, by reference. */
+  credentialsOf(team: ITeam): RegistryCredentials;
+  /**
+   * Declares a configuration entry that the registry's sync Job publishes (non-secret content
+   * only: a value that looks like a secret is refused). `content` is text, or an object written
+   * as JSON.
+   */
+  config(group: string, dataId: string, content: string | Record<string, unknown>, options?: ConfigEntryOptions): void;
+  /**
+   * How a team's sidecars (Dapr) resolve app ids through this registry, or undefined when the
+   * sidecar runtime cannot use it (Dapr has no Nacos resolver) and keeps its own.
+   */
+  sidecarNameResolution?(team: ITeam): SidecarNameResolution | undefined;
+}
+
+/** A sidecar runtime's name resolution through the registry, and what its sidecar needs for it. */
+export interface SidecarNameResolution {
+  /** Name resolution component, e.g. "consul". */
+  readonly component: string;
+  /** Its version, e.g. "v1". */
+  readonly version: string;
+  /** Its configuration (no secrets: credentials reach the sidecar by `secretEnv` or `mount`). */
+  readonly configuration: Record<string, unknown>;
+  /** Sidecar environment from keys of Secrets of the service's namespace. @default {} */
+  readonly secretEnv?: Record<string, SecretKeyRef>;
+  /** Keys of a Secret of the service's namespace, mounted read-only into the sidecar at `path`. @default - none */
+  readonly mount?: { readonly secretName: string; readonly keys: string[]; readonly path: string };
+}
+
+/** Whether a component is the platform's service registry. */
+export function isServiceRegistry(component: unknown): component is IServiceRegistry {
+  const c = component as Partial<IServiceRegistry> | undefined;
+  return typeof c?.namespaceOf === "function" && typeof c?.credentialsOf === "function" && typeof c?.config === "function" && typeof c?.registryKind === "string";
 }

@@ -163,3 +163,17 @@ export const TRACE_SAMPLING_RATE: Record<Size, number> = {
   [Size.SMALL]: 1,
   [Size.TINY]: 1,
 };
+
+/** Default sizes of a Nacos member (JVM: heap + young generation), and its data volume, by size. Heap stays ~40% under the limit for metaspace (the image caps it at 320m in cluster mode), direct buffers and JRaft. */
+export const NACOS_DEFAULTS: Record<Size, JvmResources & { youngGeneration: string; storage: string }> = {
+  [Size.LARGE]: { cpu: "500m", memory: "2Gi", memoryLimit: "2Gi", heap: "1g", directMemory: "256m", youngGeneration: "384m", storage: "10Gi" },
+  [Size.SMALL]: { cpu: "200m", memory: "1Gi", memoryLimit: "1Gi", heap: "512m", directMemory: "128m", youngGeneration: "192m", storage: "2Gi" },
+  [Size.TINY]: { cpu: "100m", memory: "768Mi", memoryLimit: "768Mi", heap: "320m", directMemory: "64m", youngGeneration: "128m", storage: "1Gi" },
+};
+
+/** Default resources of a Consul server, and its data volume, by size. */
+export const CONSUL_DEFAULTS: Record<Size, Resources & { storage: string }> = {
+  [Size.LARGE]: { cpu: "250m", memory: "512Mi", memoryLimit: "1Gi", storage: "10Gi" },
+  [Size.SMALL]: { cpu: "100m", memory: "128Mi", memoryLimit: "256Mi", storage: "1Gi" },
+  [Size.TINY]: { cpu: "50m", memory: "96Mi", memoryLimit: "192Mi", storage: "1Gi" },
+};

@@ -78,6 +78,14 @@ export const IMAGES = {
   otelCollector: { repository: "ghcr.io/open-telemetry/opentelemetry-collector-releases/opentelemetry-collector-k8s", tag: CHARTS.openTelemetryCollector.appVersion },
   /** Jaeger v2, at the chart's appVersion. */
   jaeger: { repository: "docker.io/jaegertracing/jaeger", tag: CHARTS.jaeger.appVersion },
+  /**
+   * Nacos server (registry and config center), the maintained 2.5 line: its v1 open API (auth,
+   * namespaces, configuration) is what the platform's sync Job speaks, and every 2.x and 3.x client
+   * talks to it.
+   */
+  nacos: { repository: "docker.io/nacos/nacos-server", tag: "v2.5.3" },
+  /** Python (standard library only) for the registries' Jobs: secret generation and sync. */
+  python: { repository: "docker.io/library/python", tag: "3.13.9-alpine3.22" },
   /** podinfo: the small HTTP service the default blueprints run to show a service's wiring (listens on 9898, /readyz, /healthz). */
   demoService: { repository: "ghcr.io/stefanprodan/podinfo", tag: "6.7.1" },
 } as const satisfies Record<string, ImagePin>;

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { StorageClassV1 } from "@cdktf/provider-kubernetes/lib/storage-class-v1";
 import { PriorityClassV1 } from "@cdktf/provider-kubernetes/lib/priority-class-v1";
-import { IServiceBinding, ITeam } from "../core/bindings";
+import { isServiceRegistry, IServiceBinding, IServiceRegistry, ITeam } from "../core/bindings";
 import { ComponentSet, ComponentType, IPlatformComponent } from "../core/component";
 import { IPlatform, Layer, LAYER_ORDER } from "../core/context";
 import { PLATFORM_PRIORITY } from "../core/defaults";
@@ -158,6 +158,15 @@ export class MicroservicePlatform extends Construct implements IPlatform {
       throw new PlatformConfigError(this, "this platform has no broker", "broker: false", "Remove `broker: false` from the platform's props, or add an ExternalBroker to its components.");
     }
     return broker;
+  }
+
+  /** The service registry and config center (Nacos or Consul): the component with the key "registry". */
+  public get registry(): IServiceRegistry {
+    const registry = this.componentSet.byKey("registry");
+    if (!registry || !isServiceRegistry(registry)) {
+      throw new PlatformConfigError(this, "this platform has no service registry", this.componentSet.all.map((c) => c.key), "Add new Nacos() (or new Consul()) to the platform's components.");
+    }
+    return registry;
   }
 
   /** The stacks that exist so far, bottom layer first (listing creates none). */

@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import { Construct } from "constructs";
 import { Lazy } from "cdktf";
 import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
-import type { IMessagingProvider, IServiceBinding, ITeam, SubscribeOptions } from "../core/bindings";
+import { isServiceRegistry } from "../core/bindings";
+import type { IMessagingProvider, IServiceBinding, IServiceRegistry, ITeam, SubscribeOptions } from "../core/bindings";
 import { IComponentContext, IPlatformComponent, notInstalled } from "../core/component";
 import { IPlatform, Layer } from "../core/context";
 import { DAPR_CONTROL_PLANE_RESOURCES, DAPR_SIDECAR_RESOURCES, DAPR_STORAGE, Resources } from "../core/defaults";
@@ -111,6 +112,7 @@ interface Installed {
   readonly namespace: string;
   readonly tracing?: Tracing;
   readonly broker?: IBroker;
+  readonly registry?: IServiceRegistry;
 }
 
 /**
@@ -130,14 +132,14 @@ interface Installed {
  */
 export class DaprRuntime implements IPlatformComponent, IMessagingProvider {
   public readonly key = "dapr";
-  public readonly after = ["tracing", "broker"];
+  public readonly after = ["tracing", "broker", "registry"];
   private readonly options: DaprRuntimeOptions;
   private readonly teams = new Map<ITeam, TeamState>();
   /**
    * Enabled services: the options they were enabled with (a second call asking for others is
    * refused) and their sidecar's environment (rendered at synth time into `dapr.io/env`).
    */
-  private readonly enabled = new Map<IServiceBinding, { readonly options: string; readonly sidecarEnv: Map<string, string> }>();
+  private readonly enabled = new Map<IServiceBinding, { readonly options: string; readonly sidecarEnv: Map<string, string>; readonly mounts: Map<string, string> }>();
   /** Subscriptions by (namespace, service, topic), and the names they got. */
   private readonly subscriptions = new Map<string, string>();
   /** Pub/sub component names by Pulsar namespace, and the names taken. */
@@ -213,7 +215,14 @@ export class DaprRuntime implements IPlatformComponent, IMessagingProvider {
     if (o.tracing === true && !tracing) {
       throw new PlatformConfigError(site, "the runtime is asked to trace (tracing: true), but the platform has no Tracing component", "tracing: true", "Add new Tracing() to the platform's components (it is installed first), or drop tracing: true.");
     }
-    this.state = { context, namespace, tracing: o.tracing === false ? undefined : tracing, broker: context.tryGet(BrokerBase) };
+    const registry = platform.components.find((c) => c.key === "registry");
+    this.state = {
+      context,
+      namespace,
+      tracing: o.tracing === false ? undefined : tracing,
+      broker: context.tryGet(BrokerBase),
+      registry: isServiceRegistry(registry) ? registry : undefined,
+    };
   }
 
   public configureTeam(team: ITeam): void {
@@ -250,7 +259,8 @@ export class DaprRuntime implements IPlatformComponent, IMessagingProvider {
     check(limit !== undefined && request !== undefined && request <= limit && parseQuantity(resources.cpu) !== undefined, site, "sidecarResources must be quantities with memory <= memoryLimit", resources, 'Use e.g. { cpu: "100m", memory: "128Mi", memoryLimit: "256Mi" }.');
     // The Go runtime collects before the container limit is hit.
     const sidecarEnv = new Map([["GOMEMLIMIT", `${Math.floor((limit! * 0.9) / 2 ** 20)}MiB`]]);
-    this.enabled.set(service, { options: asked, sidecarEnv });
+    const mounts = new Map<string, string>();
+    this.enabled.set(service, { options: asked, sidecarEnv, mounts });
     this.teamState(service.team).apps.add(service.serviceName);
     service.addPodAnnotations({
       "dapr.io/enabled": "true",
@@ -266,6 +276,15 @@ export class DaprRuntime implements IPlatformComponent, IMessagingProvider {
       "dapr.io/sidecar-seccomp-profile-type": "RuntimeDefault",
       "dapr.io/env": Lazy.stringValue({ produce: () => [...sidecarEnv].map(([k, v]) => `${k}=${v}`).join(",") }),
     });
+    // Name resolution through the platform's registry: its credentials reach daprd alone, by reference.
+    const resolution = this.installed.registry?.sidecarNameResolution?.(service.team);
+    if (resolution) {
+      const fromSecrets = Object.entries(resolution.secretEnv ?? {});
+      if (fromSecrets.length > 0) {
+        service.addPodAnnotations({ "dapr.io/env-from-secret": fromSecrets.map(([name, ref]) => `${name}=${ref.secretName}:${ref.key}`).join(",") });
+      }
+      if (resolution.mount) this.mountIntoSidecar(service, service.addSecretVolume(resolution.mount.secretName, resolution.mount.keys), resolution.mount.path);
+    }
   }
 
   /**
@@ -381,8 +400,7 @@ export class DaprRuntime implements IPlatformComponent, IMessagingProvider {
     // through SSL_CERT_DIR pointing at the mounted credentials (ca.crt).
     if (broker.tls) {
       // Only the CA, and only in daprd: the team's token never reaches the app's container.
-      const volume = service.addSecretVolume(team.credentials.secretName, ["ca.crt"]);
-      service.addPodAnnotations({ "dapr.io/volume-mounts": `${volume}:${SIDECAR_CREDENTIALS_DIR}` });
+      this.mountIntoSidecar(service, service.addSecretVolume(team.credentials.secretName, ["ca.crt"]), SIDECAR_CREDENTIALS_DIR);
       this.enabled.get(service)!.sidecarEnv.set("SSL_CERT_DIR", SIDECAR_CREDENTIALS_DIR);
     }
     const pubsub = this.pubsubNameOf(topic.namespace);
@@ -411,6 +429,16 @@ export class DaprRuntime implements IPlatformComponent, IMessagingProvider {
     return pubsub;
   }
 
+  /** Mounts a pod volume into daprd (`dapr.io/volume-mounts` lists every mount of the service). */
+  private mountIntoSidecar(service: IServiceBinding, volume: string, path: string): void {
+    const mounts = this.enabled.get(service)!.mounts;
+    if (mounts.get(volume) === path) return;
+    if (mounts.size === 0) {
+      service.addPodAnnotations({ "dapr.io/volume-mounts": Lazy.stringValue({ produce: () => [...mounts].map(([v, p]) => `${v}:${p}`).join(",") }) });
+    }
+    mounts.set(volume, path);
+  }
+
   private sidecarCredentials(broker: IBroker, team: ITeam): ServiceCredentials {
     return broker.credentialsFor(team, SIDECAR_PRINCIPAL);
   }
@@ -419,7 +447,7 @@ export class DaprRuntime implements IPlatformComponent, IMessagingProvider {
   private teamState(team: ITeam): TeamState {
     const existing = this.teams.get(team);
     if (existing) return existing;
-    const { context, tracing } = this.installed;
+    const { context, tracing, registry } = this.installed;
     const scope = new Construct(context.scope(Layer.APPS), team.teamName);
     const state: TeamState = { scope, apps: new Set(), pubsubUsers: new Map() };
     this.teams.set(team, state);
@@ -430,6 +458,7 @@ export class DaprRuntime implements IPlatformComponent, IMessagingProvider {
       tracing: tracing ? { samplingRate: tracing.samplingRate, otlpEndpoint: tracing.otlpGrpcHost } : undefined,
       // Service invocation: the team's own apps may call each other; other callers are denied.
       allowedCallers: () => [...state.apps],
+      nameResolution: registry?.sidecarNameResolution?.(team),
       labels,
     });
     new DaprResiliency(scope, "Resiliency", {

@@ -1,0 +1,105 @@
+import type { ConfigEntryOptions, IServiceBinding, IServiceRegistry, ITeam, RegistryCredentials } from "../core/bindings";
+import { IComponentContext, IPlatformComponent, notInstalled } from "../core/component";
+import { check, checkKnownOptions, PlatformConfigError } from "../core/errors";
+import { findLiteralSecret } from "../core/secrets";
+
+/** A configuration entry as the sync Job publishes it. */
+export interface ConfigEntry {
+  /** Registry namespace (a team's, or the platform-wide one). */
+  readonly namespace: string;
+  readonly group: string;
+  readonly dataId: string;
+  readonly format: string;
+  readonly content: string;
+}
+
+/** Name of the Secret that holds a team's registry credentials, in the team's namespace. */
+export const REGISTRY_CREDENTIALS_SECRET = "registry-credentials";
+/** Group and data id: what Nacos accepts (letters, digits, '-', '_', '.', ':'), and a key segment in Consul. */
+const CONFIG_NAME = /^[A-Za-z0-9_.:-]{1,128}$/;
+const FORMATS = ["text", "json", "yaml", "properties", "xml", "html"];
+const MAX_CONTENT = 100 * 1024;
+
+/**
+ * What every registry shares: the component key "registry" (so a platform has one), teams mapped
+ * to registry namespaces, and configuration entries declared in code, checked for literal secrets.
+ */
+export abstract class RegistryBase implements IPlatformComponent, IServiceRegistry {
+  public readonly key = "registry";
+  public abstract readonly registryKind: string;
+  public abstract readonly address: string;
+  public abstract readonly url: string;
+  public abstract install(context: IComponentContext): void;
+  public abstract credentialsOf(team: ITeam): RegistryCredentials;
+  public abstract configureService(service: IServiceBinding): void;
+  /** The registry namespace of entries declared without a team. */
+  protected abstract readonly sharedNamespace: string;
+  protected context?: IComponentContext;
+  protected readonly teams = new Set<ITeam>();
+  private readonly entries = new Map<string, ConfigEntry>();
+
+  /** A team's registry namespace: its Kubernetes namespace's name. */
+  public namespaceOf(team: ITeam): string {
+    this.checkTeam(team);
+    return team.namespaceName;
+  }
+
+  public configureTeam(team: ITeam): void {
+    this.teams.add(team);
+  }
+
+  public config(group: string, dataId: string, content: string | Record<string, unknown>, options: ConfigEntryOptions = {}): void {
+    const site = this.site;
+    check(typeof group === "string" && CONFIG_NAME.test(group), site, "a config group must be 1 to 128 letters, digits, '-', '_', '.' or ':'", group, 'Use e.g. "DEFAULT_GROUP" or "orders".');
+    check(typeof dataId === "string" && CONFIG_NAME.test(dataId), site, "a config dataId must be 1 to 128 letters, digits, '-', '_', '.' or ':'", dataId, 'Use e.g. "orders.yaml".');
+    check(!!options && typeof options === "object" && !Array.isArray(options), site, "config options must be an object", options, "Pass { team?, format? }.");
+    checkKnownOptions(site, options, ["team", "format"]);
+    const where = `${group}/${dataId}`;
+    check(typeof content === "string" || (!!content && typeof content === "object" && !Array.isArray(content)), site, `config ${where} must be text or an object`, content, 'Pass e.g. "timeout: 5s" or { timeoutSeconds: 5 }.');
+    const secret = findLiteralSecret(content);
+    if (secret) {
+      throw new PlatformConfigError(
+        site,
+        `config ${where} looks like it holds a secret (${secret}): configuration entries are readable by every service of their namespace and are stored in the synthesized JSON`,
+        "<redacted>",
+        "Keep secrets in Kubernetes Secrets and give them to the service with secretEnv (or a Secret mount); leave only non-secret settings here.",
+      );
+    }
+    const format = options.format ?? (typeof content === "string" ? "text" : "json");
+    check(FORMATS.includes(format), site, `config ${where} has an unknown format`, format, `Use one of ${FORMATS.join(", ")}.`);
+    const text = typeof content === "string" ? content : JSON.stringify(content, null, 2);
+    check(text.length <= MAX_CONTENT, site, `config ${where} is larger than ${MAX_CONTENT / 1024} KiB`, `${text.length} characters`, "Split it, or mount a ConfigMap for large files.");
+    const namespace = options.team === undefined ? this.sharedNamespace : this.namespaceOf(options.team);
+    const id = `${namespace}/${where}`;
+    const existing = this.entries.get(id);
+    if (existing && (existing.content !== text || existing.format !== format)) {
+      throw new PlatformConfigError(site, `config ${where} is declared twice in namespace ${namespace} with different content`, where, "Declare each entry once.");
+    }
+    this.entries.set(id, { namespace, group, dataId, format, content: text });
+  }
+
+  /** The declared entries, in a stable order. */
+  protected get configEntries(): ConfigEntry[] {
+    return [...this.entries.values()].sort((a, b) => `${a.namespace}/${a.group}/${a.dataId}`.localeCompare(`${b.namespace}/${b.group}/${b.dataId}`));
+  }
+
+  /** Teams of the platform, by namespace name (teams sharing a namespace share its registry namespace). */
+  protected get teamNamespaces(): string[] {
+    return [...new Set([...this.teams].map((t) => t.namespaceName))].sort();
+  }
+
+  protected get site(): string {
+    if (!this.context) throw notInstalled(this.constructor.name);
+    return this.context.site;
+  }
+
+  protected checkTeam(team: ITeam): void {
+    check(
+      !!team && typeof team === "object" && team.platform === this.context?.platform && this.teams.has(team),
+      this.site,
+      "the registry only takes teams of its own platform",
+      (team as ITeam)?.node?.path ?? team,
+      "Pass a Team that this platform's addTeam() returned (or platform.defaultTeam).",
+    );
+  }
+}
