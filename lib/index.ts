@@ -33,6 +33,7 @@ export * from "./runtime/dapr-subscription";
 export * from "./runtime/dapr-runtime";
 export * from "./discovery/registry-base";
 export * from "./discovery/nacos";
+export * from "./discovery/consul";
 export * from "./workloads/team";
 export * from "./workloads/microservice";
 export * from "./platform/microservice-platform";

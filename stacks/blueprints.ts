@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import {
-  DaprRuntime, IMAGES, MicroservicePlatform, MicroservicePlatformProps, OffloadCredentials, OffloadStore, Profile, Target, TraceStorage, Tracing,
+  Consul, DaprRuntime, IMAGES, IPlatformComponent, IServiceRegistry, MicroservicePlatform, MicroservicePlatformProps, Nacos, OffloadCredentials, OffloadStore, Profile, Target, TraceStorage,
+  Tracing,
 } from "../lib";
 
 /**
@@ -11,6 +12,9 @@ import {
  * Cloud blueprints read the object-store keys at deploy time from sensitive stack variables
  * (`TF_VAR_offload_credential_id`, `TF_VAR_offload_credential_secret`); edge and local keep cold
  * data on a volume.
+ *
+ * Every blueprint runs a service registry and config center: Nacos, except `gcp`, which runs
+ * Consul (there Dapr's sidecars also resolve and register app ids through it).
  */
 export const BLUEPRINTS: Record<string, (scope: Construct) => MicroservicePlatform> = {
   /** kind (or minikube) on a laptop. */
@@ -28,11 +32,16 @@ export const BLUEPRINTS: Record<string, (scope: Construct) => MicroservicePlatfo
     }),
   /** Google GKE across three zones, cold data in GCS. */
   gcp: (scope) =>
-    blueprint(scope, "gcp", {
-      target: Target.gke({ region: "europe-west1", zones: ["b", "c", "d"], project: "my-project", clusterName: "platform" }),
-      profile: Profile.PRODUCTION,
-      broker: { offload: OffloadStore.gcs("gcp-platform-pulsar-offload", { credentials: OffloadCredentials.fromStackVariables() }) },
-    }),
+    blueprint(
+      scope,
+      "gcp",
+      {
+        target: Target.gke({ region: "europe-west1", zones: ["b", "c", "d"], project: "my-project", clusterName: "platform" }),
+        profile: Profile.PRODUCTION,
+        broker: { offload: OffloadStore.gcs("gcp-platform-pulsar-offload", { credentials: OffloadCredentials.fromStackVariables() }) },
+      },
+      new Consul(),
+    ),
   /** Azure AKS across three zones, cold data in Blob Storage. */
   azure: (scope) =>
     blueprint(scope, "azure", {
@@ -53,14 +62,17 @@ export const BLUEPRINTS: Record<string, (scope: Construct) => MicroservicePlatfo
  * A platform with the sidecar runtime and tracing, and in its default team a publisher and a
  * subscriber (podinfo) talking through Dapr over the broker's `public/default/hello` topic:
  * `POST /echo` on hello-publisher is forwarded to its sidecar's publish endpoint, and
- * hello-subscriber receives each message on `/echo`; both trace to Jaeger.
+ * hello-subscriber receives each message on `/echo`; both trace to Jaeger. Both get the registry's
+ * address, their team's registry namespace and credentials by reference, and the blueprint
+ * publishes their settings to the config center.
  */
-function blueprint(scope: Construct, name: string, props: MicroservicePlatformProps): MicroservicePlatform {
+function blueprint(scope: Construct, name: string, props: MicroservicePlatformProps, registry: IPlatformComponent & IServiceRegistry = new Nacos()): MicroservicePlatform {
   const production = props.profile === Profile.PRODUCTION;
   const dapr = new DaprRuntime();
   const platform = new MicroservicePlatform(scope, name, {
     ...props,
     components: [
+      registry,
       dapr,
       new Tracing({
         // The default blueprints bring no trace store of their own; name yours with TraceStorage.elasticsearch().
@@ -81,5 +93,9 @@ function blueprint(scope: Construct, name: string, props: MicroservicePlatformPr
   publisher.publish(hello);
   const subscriber = demo("hello-subscriber", {});
   subscriber.subscribe(hello, { route: "/echo", deadLetter: deadLetters });
+  // Settings of the pair, in their team's registry namespace (group = service, as Spring Cloud reads it).
+  for (const service of [publisher, subscriber]) {
+    registry.config(service.serviceName, "settings.json", { topic: hello.fullName, logLevel: production ? "info" : "debug" }, { team: service.team });
+  }
   return platform;
 }

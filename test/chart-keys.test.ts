@@ -1,6 +1,6 @@
 import { App, Testing, TerraformStack } from "cdktf";
 import { parse } from "yaml";
-import { CHARTS, DaprRuntime, MicroservicePlatform, Mirror, OffloadCredentials, OffloadStore, Protocol, Target, TraceStorage, Tracing } from "../lib";
+import { CHARTS, Consul, DaprRuntime, MicroservicePlatform, Mirror, OffloadCredentials, OffloadStore, Protocol, Target, TraceStorage, Tracing } from "../lib";
 import { BLUEPRINTS } from "../stacks/blueprints";
 import { chartKeys, fixturePath, unknownPaths } from "./chart-keys";
 import { stackNames, testApp } from "./helpers";
@@ -41,6 +41,11 @@ const RULES: Record<keyof typeof CHARTS, { freeForm: string[]; templateRead: str
     freeForm: ["config", "resources", "securityContext", "podSecurityContext", "topologySpreadConstraints"],
     // Commented out in values.yaml at opentelemetry-collector-0.170.0, read by templates/pdb.yaml.
     templateRead: ["podDisruptionBudget.maxUnavailable"],
+  },
+  consul: {
+    // Resources are rendered whole (toYaml) by templates/server-statefulset.yaml at v1.9.11.
+    freeForm: ["server.resources"],
+    templateRead: [],
   },
   jaeger: {
     // userconfig is Jaeger's own configuration, passed whole.
@@ -85,6 +90,18 @@ const maximal = () => {
 const apps: [string, () => App][] = [
   ...Object.entries(BLUEPRINTS).map(([name, bp]) => [name, () => { const a = testApp(); bp(a); return a; }] as [string, () => App]),
   ["maximal (mirror, every protocol, S3 with workload identity, Dapr, tracing to Elasticsearch)", maximal],
+  [
+    "Consul with a mirror",
+    () => {
+      const app = testApp();
+      new MicroservicePlatform(app, "reg", {
+        target: Target.eks({ region: "eu-west-1", zones: ["a", "b", "c"] }),
+        mirror: Mirror.of({ chartRepository: "oci://harbor.local/charts", imageRegistry: "harbor.local/proxy", imagePullSecrets: ["harbor"] }),
+        components: [new Consul(), new DaprRuntime()],
+      });
+      return app;
+    },
+  ],
 ];
 
 test.each(Object.entries(CHARTS))("chart %s has a key fixture derived at its pinned version, and rules here", (key, pin) => {

@@ -56,6 +56,12 @@ export const CHARTS = {
   },
   /** Jaeger v2 (all-in-one: collector, query, UI). Values keys checked against test/fixtures/charts/jaeger-4.11.1.keys. */
   jaeger: { repository: "https://jaegertracing.github.io/helm-charts", chart: "jaeger", version: "4.11.1", appVersion: "2.19.0" },
+  /**
+   * HashiCorp Consul (servers, ACL bootstrap, TLS and gossip key generation), the registry's
+   * alternative to Nacos. Values keys checked against test/fixtures/charts/consul-1.9.11.keys
+   * (derived at tag v1.9.11 of hashicorp/consul-k8s).
+   */
+  consul: { repository: "https://helm.releases.hashicorp.com", chart: "consul", version: "1.9.11", appVersion: "1.22.7", crdGroups: ["consul.hashicorp.com"] },
 } as const satisfies Record<string, ChartPin>;
 
 /** Images the platform names itself (charts pin the rest through their appVersion). */
@@ -84,6 +90,10 @@ export const IMAGES = {
    * talks to it.
    */
   nacos: { repository: "docker.io/nacos/nacos-server", tag: "v2.5.3" },
+  /** Consul and the chart's control-plane and dataplane images, as the chart pins them at 1.9.11. */
+  consul: { repository: "docker.io/hashicorp/consul", tag: CHARTS.consul.appVersion },
+  consulK8s: { repository: "docker.io/hashicorp/consul-k8s-control-plane", tag: CHARTS.consul.version },
+  consulDataplane: { repository: "docker.io/hashicorp/consul-dataplane", tag: CHARTS.consul.version },
   /** Python (standard library only) for the registries' Jobs: secret generation and sync. */
   python: { repository: "docker.io/library/python", tag: "3.13.9-alpine3.22" },
   /** podinfo: the small HTTP service the default blueprints run to show a service's wiring (listens on 9898, /readyz, /healthz). */
