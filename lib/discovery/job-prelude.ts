@@ -7,9 +7,10 @@ export const JOB_PRELUDE = String.raw`#!/usr/bin/env python3
 import base64, json, os, secrets, ssl, sys, time, urllib.error, urllib.parse, urllib.request
 
 SPEC = json.load(open(os.environ.get("JOB_SPEC", "/etc/registry-job/spec.json")))
-FILES = "/var/run/registry"
-SA = "/var/run/secrets/kubernetes.io/serviceaccount"
-KUBE = os.environ.get("KUBE_API", "https://kubernetes.default.svc")
+# Overridable so the programs can be tested against fakes on loopback.
+FILES = os.environ.get("JOB_FILES", "/var/run/registry")
+SA = os.environ.get("JOB_SERVICE_ACCOUNT", "/var/run/secrets/kubernetes.io/serviceaccount")
+KUBE = os.environ.get("JOB_KUBE_API", "https://kubernetes.default.svc")
 
 
 def log(msg):
