@@ -194,7 +194,7 @@ export class Nacos extends RegistryBase {
       },
     });
 
-    const generator = o.authSecret
+    const generator = !auth || o.authSecret
       ? undefined
       : new RegistryJob(base, "AuthSecret", {
           platform,
