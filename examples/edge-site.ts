@@ -1,8 +1,9 @@
-// One k3s node at an edge site that pulls every chart and image through a local mirror.
+// One k3s node at an edge site that pulls every chart and image through a local mirror, with a
+// single-member Nacos as its registry and config center.
 // Run: npx ts-node --transpile-only examples/edge-site.ts
 import { App } from "cdktf";
 import { Construct } from "constructs";
-import { Mirror, MicroservicePlatform, Profile, Target } from "../lib";
+import { Mirror, MicroservicePlatform, Nacos, Profile, Target } from "../lib";
 
 export function edgeSite(scope: Construct): MicroservicePlatform {
   const platform = new MicroservicePlatform(scope, "store-042", {
@@ -13,6 +14,7 @@ export function edgeSite(scope: Construct): MicroservicePlatform {
       imageRegistry: "registry.store-042.local:5000",
       imagePullSecrets: ["local-registry"],
     }),
+    components: [new Nacos()],
   });
   // Pulled as registry.store-042.local:5000/example/till:5.2.0.
   platform.addService("till", { image: "docker.io/example/till:5.2.0" });

@@ -2,14 +2,20 @@
 // declared in code, two teams and four services. Orders and payments talk to Pulsar directly
 // (each gets the broker URL, its own token and the CA by reference; the grant becomes a Pulsar
 // permission); billing subscribes through its Dapr sidecar and keeps state in the team's
-// Redis, by reference. Everything is traced to Jaeger, which stores in Elasticsearch.
+// Redis, by reference. Everything is traced to Jaeger, which stores in Elasticsearch. Nacos,
+// on the shop's MySQL, is the registry and config center: each team has its own Nacos
+// namespace and credentials, and the services' settings are declared here.
 // Run: npx ts-node --transpile-only examples/shop-on-eks.ts   (writes cdktf.out)
 import { App } from "cdktf";
 import { Construct } from "constructs";
-import { DaprRuntime, MicroservicePlatform, OffloadCredentials, OffloadStore, Profile, Protocol, Target, TraceStorage, Tracing } from "../lib";
+import { DaprRuntime, MicroservicePlatform, Nacos, NacosStorage, OffloadCredentials, OffloadStore, Profile, Protocol, Target, TraceStorage, Tracing } from "../lib";
 
 export function shopOnEks(scope: Construct): MicroservicePlatform {
   const dapr = new DaprRuntime();
+  // The database password lives in a Secret "nacos-db" of the registry namespace (shop-registry).
+  const nacos = new Nacos({
+    storage: NacosStorage.mysql({ host: "shop-mysql.cluster-abc.eu-west-1.rds.amazonaws.com", database: "nacos", username: "nacos", password: { secretName: "nacos-db", key: "password" } }),
+  });
   const platform = new MicroservicePlatform(scope, "shop", {
     target: Target.eks({ region: "eu-west-1", zones: ["a", "b", "c"], clusterName: "shop-prod" }),
     profile: Profile.PRODUCTION,
@@ -22,6 +28,7 @@ export function shopOnEks(scope: Construct): MicroservicePlatform {
       }),
     },
     components: [
+      nacos,
       dapr,
       // The password lives in a Secret "jaeger-es" of the tracing namespace (shop-tracing).
       new Tracing({ storage: TraceStorage.elasticsearch({ urls: ["https://es.shop.example.com:9200"], username: "jaeger", password: { secretName: "jaeger-es", key: "password" } }) }),
@@ -63,6 +70,9 @@ export function shopOnEks(scope: Construct): MicroservicePlatform {
     ],
     users: [billing],
   });
+  // Settings in the checkout team's Nacos namespace (group = service, as Spring Cloud Alibaba reads it).
+  nacos.config("orders", "orders.yaml", "orders:\n  maxItems: 50\n  reserveTimeout: 15m\n", { team: checkout, format: "yaml" });
+  nacos.config("payments", "payments.yaml", { currencies: ["EUR", "USD"], captureDelaySeconds: 30 }, { team: checkout });
   return platform;
 }
 
