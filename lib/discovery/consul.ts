@@ -127,7 +127,8 @@ export class Consul extends RegistryBase {
       },
     });
 
-    const chart = new HelmChart(context.scope(Layer.SYSTEM), "Chart", {
+    // The apps stack, where the sync Job is, is applied after this release's stack.
+    new HelmChart(context.scope(Layer.SYSTEM), "Chart", {
       pin: CHARTS.consul,
       releaseName: RELEASE,
       namespace,
@@ -158,7 +159,6 @@ export class Consul extends RegistryBase {
         configs: this.configEntries,
         credentialLabels: platform.labels("registry", REGISTRY_CREDENTIALS_SECRET),
       }),
-      dependsOn: [chart.release],
     });
     this.state = { platform, namespace, host, sync };
   }
