@@ -46,6 +46,14 @@ describe.each(Object.keys(BLUEPRINTS))("blueprint %s", (blueprint) => {
     expect(crdsPlannedWithTheirChart(stacks, Object.values(CHARTS))).toEqual([]);
   });
 
+  test("every depends_on names a resource of its own stack", () => {
+    for (const [name, stack] of Object.entries(stacks)) {
+      const own = new Set(Object.entries<any>(stack.resource ?? {}).flatMap(([type, byId]) => Object.keys(byId).map((id) => `${type}.${id}`)));
+      const dangling = Object.values<any>(stack.resource ?? {}).flatMap((byId) => Object.values<any>(byId)).flatMap((r) => r.depends_on ?? []).filter((d: string) => !own.has(d));
+      expect([name, dangling]).toEqual([name, []]);
+    }
+  });
+
   test("every stack that uses the cluster configures its provider from the target's connection", () => {
     for (const stack of Object.values(stacks)) {
       const types = Object.keys(stack.resource ?? {});
