@@ -56,6 +56,16 @@ export const PROBE_TIMINGS = {
 /** UID/GID workloads run as when the image does not say (non-root, outside the system range). */
 export const DEFAULT_RUN_AS_USER = 10001;
 
+/** Pod Security "restricted" for a container: no escalation, no capabilities, non-root, RuntimeDefault seccomp, read-only root. */
+export function restrictedContainerSecurity() {
+  return { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] }, seccompProfile: { type: "RuntimeDefault" } };
+}
+
+/** Pod Security "restricted" for a pod that runs as `uid` (also its group and volumes' group), in the kubernetes provider's shape. */
+export function restrictedPodSecurity(uid: number = DEFAULT_RUN_AS_USER) {
+  return { runAsNonRoot: true, runAsUser: String(uid), runAsGroup: String(uid), fsGroup: String(uid), seccompProfile: { type: "RuntimeDefault" } };
+}
+
 /** Priority of the platform's own control planes and quorum members, above ordinary workloads. */
 export const PLATFORM_PRIORITY = { name: "platform-critical", value: 1_000_000 } as const;
 

@@ -5,7 +5,7 @@ import type { IServiceBinding, ITeam, RegistryCredentials, SecretKeyRef } from "
 import { IComponentContext, notInstalled } from "../core/component";
 import { IPlatform, Layer } from "../core/context";
 import { waitForRolloutOf } from "../core/platform-stack";
-import { DEFAULT_RUN_AS_USER, NACOS_DEFAULTS, PROBE_TIMINGS } from "../core/defaults";
+import { NACOS_DEFAULTS, PROBE_TIMINGS, restrictedContainerSecurity, restrictedPodSecurity } from "../core/defaults";
 import { check, checkKnownOptions, PlatformConfigError } from "../core/errors";
 import { isDnsSubdomain, selectorLabels } from "../core/names";
 import { toProviderSpread, WorkloadRole } from "../core/placement";
@@ -263,13 +263,6 @@ export class Nacos extends RegistryBase {
           ]
         : [{ name: "EMBEDDED_STORAGE", value: "embedded" }]),
     ];
-    const restricted = {
-      allowPrivilegeEscalation: false,
-      readOnlyRootFilesystem: true,
-      runAsNonRoot: true,
-      capabilities: { drop: ["ALL"] },
-      seccompProfile: { type: "RuntimeDefault" },
-    };
     const health = (kind: "readiness" | "liveness") => ({ httpGet: { path: `/nacos/v1/console/health/${kind}`, port: "http" } });
     const image = platform.mirror.image(`${IMAGES.nacos.repository}:${IMAGES.nacos.tag}`);
     const spread = platform.placement.spread(selector, WorkloadRole.QUORUM);
@@ -293,13 +286,7 @@ export class Nacos extends RegistryBase {
             enableServiceLinks: false,
             priorityClassName: platform.priorityClassName,
             terminationGracePeriodSeconds: 30,
-            securityContext: {
-              runAsNonRoot: true,
-              runAsUser: String(DEFAULT_RUN_AS_USER),
-              runAsGroup: String(DEFAULT_RUN_AS_USER),
-              fsGroup: String(DEFAULT_RUN_AS_USER),
-              seccompProfile: { type: "RuntimeDefault" },
-            },
+            securityContext: restrictedPodSecurity(),
             topologySpreadConstraint: spread.length > 0 ? toProviderSpread(spread) : undefined,
             affinity: antiAffinity
               ? {
@@ -319,7 +306,7 @@ export class Nacos extends RegistryBase {
                 image,
                 command: ["sh", "-c", `cp -R ${HOME}/conf/. /writable-conf/`],
                 resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { memory: "32Mi" } },
-                securityContext: restricted,
+                securityContext: restrictedContainerSecurity(),
                 volumeMount: [{ name: "conf", mountPath: "/writable-conf" }],
               },
             ],
@@ -330,7 +317,7 @@ export class Nacos extends RegistryBase {
                 env,
                 port: Object.entries(NACOS_PORTS).map(([name, port]) => ({ name: portName(name), containerPort: port, protocol: "TCP" })),
                 resources: { requests: { cpu: sizes.cpu, memory: sizes.memory }, limits: { memory: sizes.memoryLimit } },
-                securityContext: restricted,
+                securityContext: restrictedContainerSecurity(),
                 startupProbe: { ...health("readiness"), periodSeconds: 10, failureThreshold: 30 },
                 readinessProbe: { ...health("readiness"), ...PROBE_TIMINGS.readiness },
                 livenessProbe: { ...health("liveness"), ...PROBE_TIMINGS.liveness },

@@ -8,7 +8,7 @@ import { RoleV1 } from "@cdktf/provider-kubernetes/lib/role-v1";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
 import type { SecretKeyRef } from "../core/bindings";
 import { IPlatform } from "../core/context";
-import { DEFAULT_RUN_AS_USER } from "../core/defaults";
+import { restrictedContainerSecurity, restrictedPodSecurity } from "../core/defaults";
 import { escapeTemplates } from "../core/literal";
 import { waitForRolloutOf } from "../core/platform-stack";
 import { IMAGES } from "../core/versions";
@@ -86,12 +86,7 @@ export class RegistryJob extends Construct {
             serviceAccountName: this.account.metadata.name,
             automountServiceAccountToken: Lazy.anyValue({ produce: () => ownSecrets.length > 0 || this.writers.size > 0 }) as unknown as boolean,
             restartPolicy: "OnFailure",
-            securityContext: {
-              runAsNonRoot: true,
-              runAsUser: String(DEFAULT_RUN_AS_USER),
-              runAsGroup: String(DEFAULT_RUN_AS_USER),
-              seccompProfile: { type: "RuntimeDefault" },
-            },
+            securityContext: restrictedPodSecurity(),
             container: [
               {
                 name: "job",
@@ -102,7 +97,7 @@ export class RegistryJob extends Construct {
                   { name: "PYTHONDONTWRITEBYTECODE", value: "1" },
                 ],
                 resources: { requests: { cpu: "20m", memory: "32Mi" }, limits: { memory: "96Mi" } },
-                securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] } },
+                securityContext: restrictedContainerSecurity(),
                 volumeMount: [{ name: "spec", mountPath: SPEC_DIR, readOnly: true }, ...files.map((f) => f.mount)],
               },
             ],

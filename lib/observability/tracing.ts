@@ -2,7 +2,7 @@ import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v
 import type { IServiceBinding, SecretKeyRef } from "../core/bindings";
 import { IComponentContext, IPlatformComponent, notInstalled } from "../core/component";
 import { IPlatform, Layer } from "../core/context";
-import { COLLECTOR_RESOURCES, JAEGER_DEFAULTS, TRACE_SAMPLING_RATE } from "../core/defaults";
+import { COLLECTOR_RESOURCES, JAEGER_DEFAULTS, restrictedContainerSecurity, TRACE_SAMPLING_RATE } from "../core/defaults";
 import { check, checkKnownOptions, PlatformConfigError } from "../core/errors";
 import { HelmChart, HelmValues, toChartResources } from "../core/helm-chart";
 import { WorkloadRole } from "../core/placement";
@@ -283,14 +283,6 @@ function collectorPodLabels(): Record<string, string> {
   return { "app.kubernetes.io/name": "opentelemetry-collector", "app.kubernetes.io/instance": COLLECTOR_RELEASE, component: "standalone-collector" };
 }
 
-/** A restricted container security context for images that run as a non-root UID. */
-const RESTRICTED_CONTAINER = {
-  allowPrivilegeEscalation: false,
-  capabilities: { drop: ["ALL"] },
-  readOnlyRootFilesystem: true,
-  runAsNonRoot: true,
-  seccompProfile: { type: "RuntimeDefault" },
-};
 
 /** The namespaces whose annotated pods the collector scrapes: the platform's own and its teams'. */
 function metricsNamespaces(platform: IPlatform, brokerNamespace?: string): string[] {
@@ -329,7 +321,7 @@ function collectorValues(platform: IPlatform, replicas: number, jaegerHost: stri
     podDisruptionBudget: { enabled: replicas >= 2, maxUnavailable: 1 },
     imagePullSecrets: platform.mirror.pullSecretRefs(),
     podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
-    securityContext: RESTRICTED_CONTAINER,
+    securityContext: restrictedContainerSecurity(),
     // Discovering pods to scrape needs to list them.
     // k8sattributes reads pods, their namespaces and nodes (the zone label); pod discovery for metrics reads pods.
     clusterRole: { create: true, rules: [{ apiGroups: [""], resources: ["pods", "namespaces", "nodes"], verbs: ["get", "list", "watch"] }] },
@@ -388,7 +380,7 @@ function jaegerValues(platform: IPlatform, storage: TraceStorage): HelmValues {
         ...(platform.mirror.imagePullSecrets.length > 0 ? { pullSecrets: [...platform.mirror.imagePullSecrets] } : {}),
       },
       podSecurityContext: { runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
-      securityContext: RESTRICTED_CONTAINER,
+      securityContext: restrictedContainerSecurity(),
       ...(replicas > 1
         ? { topologySpreadConstraints: platform.placement.spread({ "app.kubernetes.io/name": "jaeger", "app.kubernetes.io/instance": JAEGER_RELEASE }, WorkloadRole.STATELESS) }
         : {}),

@@ -7,7 +7,7 @@ import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account
 import { IMessagingProvider, isMessagingProvider, IServiceBinding, IServiceExtension, ITeam, SecretKeyRef, SubscribeOptions } from "../core/bindings";
 import { IPlatform } from "../core/context";
 import { waitForRolloutOf } from "../core/platform-stack";
-import { DEFAULT_RUN_AS_USER, PROBE_TIMINGS, Resources, SERVICE_RESOURCES } from "../core/defaults";
+import { DEFAULT_RUN_AS_USER, PROBE_TIMINGS, Resources, restrictedContainerSecurity, restrictedPodSecurity, SERVICE_RESOURCES } from "../core/defaults";
 import { check, checkKnownOptions, PlatformConfigError } from "../core/errors";
 import { checkDnsLabel, isDnsSubdomain, selectorLabels } from "../core/names";
 import { toProviderSpread, WorkloadRole } from "../core/placement";
@@ -168,13 +168,7 @@ export class Microservice extends Construct implements IServiceBinding {
             serviceAccountName: account.metadata.name,
             automountServiceAccountToken: props.automountServiceAccountToken ?? false,
             enableServiceLinks: false,
-            securityContext: {
-              runAsNonRoot: true,
-              runAsUser: String(runAsUser),
-              runAsGroup: String(runAsUser),
-              fsGroup: String(runAsUser),
-              seccompProfile: { type: "RuntimeDefault" },
-            },
+            securityContext: restrictedPodSecurity(runAsUser),
             topologySpreadConstraint: spread.length > 0 ? toProviderSpread(spread) : undefined,
             imagePullSecrets: platform.mirror.pullSecretRefs(),
             container: [
@@ -187,13 +181,7 @@ export class Microservice extends Construct implements IServiceBinding {
                   requests: { cpu: resources.cpu, memory: resources.memory },
                   limits: { memory: resources.memoryLimit },
                 },
-                securityContext: {
-                  allowPrivilegeEscalation: false,
-                  readOnlyRootFilesystem: true,
-                  runAsNonRoot: true,
-                  capabilities: { drop: ["ALL"] },
-                  seccompProfile: { type: "RuntimeDefault" },
-                },
+                securityContext: restrictedContainerSecurity(),
                 readinessProbe: { httpGet: { path: health.readinessPath, port: "http" }, ...PROBE_TIMINGS.readiness },
                 livenessProbe: { httpGet: { path: health.livenessPath, port: "http" }, ...PROBE_TIMINGS.liveness },
                 volumeMount: Lazy.anyValue({
