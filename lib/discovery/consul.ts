@@ -94,14 +94,7 @@ export class Consul extends RegistryBase {
     const o = this.options;
     check(!!o && typeof o === "object" && !Array.isArray(o), site, "Consul options must be an object", o, "Pass e.g. new Consul({ servers: 3 }).");
     checkKnownOptions(site, o, OPTIONS);
-    const servers = o.servers ?? platform.profile.quorumSize;
-    check(Number.isInteger(servers) && servers >= 1 && servers <= 9, site, "servers must be a whole number from 1 to 9", servers, "Use 3 (one per zone) or 5.");
-    if (servers % 2 === 0) {
-      throw new PlatformConfigError(site, `Consul servers must be odd: Raft needs a majority, so ${servers} servers survive no more failures than ${servers - 1}`, servers, `Use ${servers - 1} or ${servers + 1}.`);
-    }
-    if (platform.placement.spreadsZones) {
-      check(servers >= 3, site, `a ${platform.profile.name} profile spreads over zones: Consul needs at least 3 servers (one per zone) to keep its quorum when a zone is lost`, servers, "Use servers: 3 (or 5).");
-    }
+    const servers = this.consensusMembers(o.servers, "servers", "Consul servers", "Raft");
     const volumeSize = o.volumeSize ?? CONSUL_DEFAULTS[platform.profile.size].storage;
     check(isQuantity(volumeSize), site, "volumeSize must be a Kubernetes quantity", volumeSize, 'Use e.g. "10Gi".');
     if (o.sharedPrefix !== undefined) check(typeof o.sharedPrefix === "string" && /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(o.sharedPrefix), site, "sharedPrefix must be a DNS label", o.sharedPrefix, 'Use e.g. "shared".');

@@ -147,14 +147,7 @@ export class Nacos extends RegistryBase {
     check(!!o && typeof o === "object" && !Array.isArray(o), site, "Nacos options must be an object", o, "Pass e.g. new Nacos({ storage: NacosStorage.embedded() }).");
     checkKnownOptions(site, o, OPTIONS);
     const production = platform.profile.zoneSpread || platform.profile.requireTransportSecurity;
-    const members = o.members ?? platform.profile.quorumSize;
-    check(Number.isInteger(members) && members >= 1 && members <= 9, site, "members must be a whole number from 1 to 9", members, "Use 3 (one per zone) or 5.");
-    if (members % 2 === 0) {
-      throw new PlatformConfigError(site, `Nacos members must be odd: JRaft needs a majority, so ${members} members survive no more failures than ${members - 1}`, members, `Use ${members - 1} or ${members + 1}.`);
-    }
-    if (platform.placement.spreadsZones) {
-      check(members >= 3, site, `a ${platform.profile.name} profile spreads over zones: Nacos needs at least 3 members (one per zone) to keep its quorum when a zone is lost`, members, "Use members: 3 (or 5).");
-    }
+    const members = this.consensusMembers(o.members, "members", "Nacos members", "JRaft");
     const auth = o.auth ?? true;
     check(typeof auth === "boolean", site, "auth must be true or false", auth, "Leave it unset: auth is on.");
     if (!auth && production) {

@@ -88,6 +88,25 @@ export abstract class RegistryBase implements IPlatformComponent, IServiceRegist
     return [...new Set([...this.teams].map((t) => t.namespaceName))].sort();
   }
 
+  /**
+   * The size of the registry's consensus group: the profile's quorum unless given; odd (2f+1
+   * members survive f failures, an even one adds nothing), and at least 3 where the profile
+   * spreads zones, so losing a zone keeps a majority.
+   */
+  protected consensusMembers(given: unknown, option: string, what: string, protocol: string): number {
+    const { site, platform } = this.context!;
+    const members = given ?? platform.profile.quorumSize;
+    check(typeof members === "number" && Number.isInteger(members) && members >= 1 && members <= 9, site, `${option} must be a whole number from 1 to 9`, members, "Use 3 (one per zone) or 5.");
+    const n = members as number;
+    if (n % 2 === 0) {
+      throw new PlatformConfigError(site, `${what} must be odd: ${protocol} needs a majority, so ${n} ${option} survive no more failures than ${n - 1}`, n, `Use ${n - 1} or ${n + 1}.`);
+    }
+    if (platform.placement.spreadsZones) {
+      check(n >= 3, site, `a ${platform.profile.name} profile spreads over zones: ${what.split(" ")[0]} needs at least 3 ${option} (one per zone) to keep its quorum when a zone is lost`, n, `Use ${option}: 3 (or 5).`);
+    }
+    return n;
+  }
+
   protected get site(): string {
     if (!this.context) throw notInstalled(this.constructor.name);
     return this.context.site;
