@@ -82,6 +82,7 @@ describe("Nacos (PRODUCTION)", () => {
     expect(container.liveness_probe.http_get.path).toBe("/nacos/v1/console/health/liveness");
     expect(env.JAVA_OPT).toContain("-XX:MaxDirectMemorySize=");
     expect(automountOf(pod)).toBe(false);
+    expect(pod.service_account_name).toMatch(/kubernetes_service_account_v1\.registry_ServiceAccount_/);
   });
 
   test("member ports only inside the registry's namespace; client ports only from the platform's namespaces", () => {

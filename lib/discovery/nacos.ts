@@ -1,5 +1,6 @@
 import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
+import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
 import { StatefulSetV1 } from "@cdktf/provider-kubernetes/lib/stateful-set-v1";
 import type { IServiceBinding, ITeam, RegistryCredentials, SecretKeyRef } from "../core/bindings";
 import { IComponentContext, notInstalled } from "../core/component";
@@ -222,6 +223,8 @@ export class Nacos extends RegistryBase {
       },
     });
 
+    // Its own identity, without an API token (Nacos never calls the Kubernetes API).
+    const account = new ServiceAccountV1(base, "ServiceAccount", { metadata: { name: NAME, namespace: ns.name, labels }, automountServiceAccountToken: false });
     const authRef = (key: (typeof AUTH_KEYS)[number]) => ({ secretKeyRef: { name: authSecret, key } });
     const memberHosts = Array.from({ length: members }, (_, i) => `${NAME}-${i}.${NAME}-headless.${namespace}.svc.cluster.local:${NACOS_PORTS.http}`);
     const env: { name: string; value?: string; valueFrom?: object }[] = [
@@ -275,6 +278,7 @@ export class Nacos extends RegistryBase {
         template: {
           metadata: { labels },
           spec: {
+            serviceAccountName: account.metadata.name,
             automountServiceAccountToken: false,
             enableServiceLinks: false,
             priorityClassName: platform.priorityClassName,
