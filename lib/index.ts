@@ -34,6 +34,8 @@ export * from "./runtime/dapr-runtime";
 export * from "./discovery/registry-base";
 export * from "./discovery/nacos";
 export * from "./discovery/consul";
+export * from "./autoscaling/scale-trigger";
+export * from "./autoscaling/keda";
 export * from "./workloads/team";
 export * from "./workloads/microservice";
 export * from "./platform/microservice-platform";

@@ -1,6 +1,6 @@
 import { App, Testing, TerraformStack } from "cdktf";
 import { parse } from "yaml";
-import { CHARTS, Consul, DaprRuntime, MicroservicePlatform, Mirror, OffloadCredentials, OffloadStore, Protocol, Target, TraceStorage, Tracing } from "../lib";
+import { CHARTS, Consul, DaprRuntime, Keda, MicroservicePlatform, Mirror, OffloadCredentials, OffloadStore, Protocol, Target, TraceStorage, Tracing } from "../lib";
 import { BLUEPRINTS } from "../stacks/blueprints";
 import { chartKeys, fixturePath, unknownPaths } from "./chart-keys";
 import { stackNames, testApp } from "./helpers";
@@ -46,6 +46,18 @@ const RULES: Record<keyof typeof CHARTS, { freeForm: string[]; templateRead: str
     // Resources are rendered whole (toYaml) by templates/server-statefulset.yaml at v1.9.11.
     freeForm: ["server.resources"],
     templateRead: [],
+  },
+  keda: {
+    // Rendered whole (toYaml) per component by the templates at v2.20.2.
+    freeForm: ["resources", "securityContext", "podSecurityContext"],
+    // values.yaml has podDisruptionBudget.<component>: {}; templates/*/poddisruptionbudget.yaml read minAvailable/maxUnavailable in it.
+    templateRead: ["podDisruptionBudget.operator.maxUnavailable", "podDisruptionBudget.webhooks.maxUnavailable"],
+  },
+  kedaHttpAddOn: {
+    // Resources and security contexts are rendered whole; the per-component security maps and
+    // priorityClassName are read by templates/{operator,scaler,interceptor}/deployment.yaml but only commented in values.yaml.
+    freeForm: ["operator.resources", "scaler.resources", "interceptor.resources", "securityContext", "podSecurityContext"],
+    templateRead: ["operator.priorityClassName", "scaler.priorityClassName", "interceptor.priorityClassName"],
   },
   jaeger: {
     // userconfig is Jaeger's own configuration, passed whole.
@@ -97,7 +109,7 @@ const apps: [string, () => App][] = [
       new MicroservicePlatform(app, "reg", {
         target: Target.eks({ region: "eu-west-1", zones: ["a", "b", "c"] }),
         mirror: Mirror.of({ chartRepository: "oci://harbor.local/charts", imageRegistry: "harbor.local/proxy", imagePullSecrets: ["harbor"] }),
-        components: [new Consul(), new DaprRuntime()],
+        components: [new Consul(), new DaprRuntime(), new Keda()],
       });
       return app;
     },

@@ -39,6 +39,8 @@ export interface IBroker extends IPlatformComponent, ITenancyOwner {
   readonly adminUrl: string;
   /** Whether clients must use TLS. */
   readonly tls: boolean;
+  /** Whether credentials Secrets carry the broker's CA (`ca.crt`: a private CA). */
+  readonly suppliesCa: boolean;
   /** Kafka bootstrap servers (`host:9092`); an error when the broker does not speak Kafka. */
   readonly kafkaBootstrap: string;
   /** MQTT endpoint; an error when the broker does not speak MQTT. */
@@ -189,8 +191,7 @@ export abstract class BrokerBase implements IBroker {
     return { tenants: [...this.tenants.values()].map((t) => t.toSpec()) };
   }
 
-  /** Whether the credentials Secret carries `ca.crt` (a private CA). */
-  protected abstract readonly suppliesCa: boolean;
+  public abstract readonly suppliesCa: boolean;
 
   /** Creates the broker's objects. */
   protected abstract installBroker(context: IComponentContext): void;

@@ -157,7 +157,7 @@ export class Broker extends BrokerBase {
     return `${this.protocolHost("rocketmq")}:9876`;
   }
 
-  protected get suppliesCa(): boolean {
+  public get suppliesCa(): boolean {
     // The chart's CA is private: the sync Job copies it next to each service's token.
     return true;
   }

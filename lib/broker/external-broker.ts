@@ -129,7 +129,7 @@ export class ExternalBroker extends BrokerBase {
     return value;
   }
 
-  protected get suppliesCa(): boolean {
+  public get suppliesCa(): boolean {
     return !!this.admin?.signingKey && !!this.admin.ca;
   }
 

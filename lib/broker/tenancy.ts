@@ -139,6 +139,11 @@ export class PulsarNamespace {
   }
 
   /** Declares a topic (idempotent: the same name returns the same topic). */
+  /** Whether `topic` was declared in this namespace with `addTopic` (not built by hand). */
+  public declares(topic: PulsarTopic): boolean {
+    return this.topics.get(topic.name) === topic;
+  }
+
   public addTopic(name: string, options: TopicOptions = {}): PulsarTopic {
     const site = this.tenant.owner.site;
     checkName(site, "topic", name);

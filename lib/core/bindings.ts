@@ -64,6 +64,60 @@ export interface SubscribeOptions {
   readonly route: string;
   /** Topic that receives the messages the service keeps failing on. @default - none */
   readonly deadLetter?: object;
+  /**
+   * Scale the service on this subscription's backlog, down to zero when it is empty (needs the
+   * platform's autoscaler). @default false
+   */
+  readonly scaleToZero?: boolean;
+}
+
+/** HPA scaling behavior (autoscaling/v2 `behavior`), passed to the autoscaler as is. */
+export interface ScalingBehavior {
+  readonly scaleUp?: Record<string, unknown>;
+  readonly scaleDown?: Record<string, unknown>;
+}
+
+/** Options of `service.autoscale()`. */
+export interface AutoscaleOptions {
+  /** What the replica count follows (`ScaleTrigger.*`); at least one. */
+  readonly triggers: readonly object[];
+  /** Fewest replicas. @default 0 when every trigger can scale to zero, else 1 */
+  readonly minReplicas?: number;
+  /** Most replicas. @default 10 */
+  readonly maxReplicas?: number;
+  /** Seconds without activity before scaling to zero. @default 300 */
+  readonly cooldownSeconds?: number;
+  /** Seconds between two looks at the triggers. @default 30 */
+  readonly pollingSeconds?: number;
+  /** How fast the replica count may move. @default - the HPA's defaults */
+  readonly behavior?: ScalingBehavior;
+}
+
+/** What a subscription's backlog trigger needs: the topic, the subscription's name and credentials that may read its stats. */
+export interface BacklogSource {
+  /** The declared topic. */
+  readonly topic: object;
+  /** The subscription whose backlog counts. */
+  readonly subscription: string;
+  /** A Secret in the service's namespace with `token` (and `ca.crt` when the broker's CA is private). */
+  readonly credentialsSecret: string;
+}
+
+/**
+ * A component that owns services' replica counts (KEDA): what `service.autoscale()` and
+ * `subscribe(..., { scaleToZero: true })` delegate to, so services need not know which it is.
+ */
+export interface IAutoscalingProvider {
+  /** Scales `service` on `options.triggers`; one autoscaler per service. */
+  autoscaleService(service: IServiceBinding, options: AutoscaleOptions): unknown;
+  /** Adds a trigger on a subscription's backlog to the service's autoscaler (created with defaults if needed). */
+  scaleOnBacklog(service: IServiceBinding, source: BacklogSource): void;
+}
+
+/** Whether a component scales services. */
+export function isAutoscalingProvider(component: unknown): component is IAutoscalingProvider {
+  const c = component as Partial<IAutoscalingProvider> | undefined;
+  return typeof c?.autoscaleService === "function" && typeof c?.scaleOnBacklog === "function";
 }
 
 /**

@@ -187,3 +187,13 @@ export const CONSUL_DEFAULTS: Record<Size, Resources & { storage: string }> = {
   [Size.SMALL]: { cpu: "100m", memory: "128Mi", memoryLimit: "256Mi", storage: "1Gi" },
   [Size.TINY]: { cpu: "50m", memory: "96Mi", memoryLimit: "192Mi", storage: "1Gi" },
 };
+
+/** Default resources of each KEDA part (operator, metrics server, admission webhooks) and each HTTP add-on part (operator, scaler, interceptor), by size. */
+export const KEDA_RESOURCES: Record<Size, Resources> = {
+  [Size.LARGE]: { cpu: "100m", memory: "128Mi", memoryLimit: "512Mi" },
+  [Size.SMALL]: { cpu: "50m", memory: "64Mi", memoryLimit: "256Mi" },
+  [Size.TINY]: { cpu: "20m", memory: "48Mi", memoryLimit: "128Mi" },
+};
+
+/** Defaults of a service's autoscaler (KEDA's own defaults, except the maximum). */
+export const AUTOSCALE_DEFAULTS = { maxReplicas: 10, cooldownSeconds: 300, pollingSeconds: 30 } as const;

@@ -62,6 +62,17 @@ export const CHARTS = {
    * (derived at tag v1.9.11 of hashicorp/consul-k8s).
    */
   consul: { repository: "https://helm.releases.hashicorp.com", chart: "consul", version: "1.9.11", appVersion: "1.22.7", crdGroups: ["consul.hashicorp.com"] },
+  /**
+   * KEDA (operator, metrics API server, admission webhooks) with its CRDs. Values keys checked
+   * against test/fixtures/charts/keda-2.20.2.keys (tag v2.20.2 of kedacore/charts).
+   */
+  keda: { repository: "https://kedacore.github.io/charts", chart: "keda", version: "2.20.2", appVersion: "2.20.2", crdGroups: ["keda.sh", "eventing.keda.sh"] },
+  /**
+   * KEDA's HTTP add-on (interceptor, external scaler, operator) with the http.keda.sh CRDs.
+   * Values keys checked against test/fixtures/charts/keda-add-ons-http-0.15.0.keys (its release
+   * commit in kedacore/charts; the chart has no tag).
+   */
+  kedaHttpAddOn: { repository: "https://kedacore.github.io/charts", chart: "keda-add-ons-http", version: "0.15.0", appVersion: "0.15.0", crdGroups: ["http.keda.sh"] },
 } as const satisfies Record<string, ChartPin>;
 
 /** Images the platform names itself (charts pin the rest through their appVersion). */

@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import { Construct } from "constructs";
 import { Lazy } from "cdktf";
 import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
-import { isServiceRegistry } from "../core/bindings";
-import type { IMessagingProvider, IServiceBinding, IServiceRegistry, ITeam, SubscribeOptions } from "../core/bindings";
+import { isAutoscalingProvider, isServiceRegistry } from "../core/bindings";
+import type { IAutoscalingProvider, IMessagingProvider, IServiceBinding, IServiceRegistry, ITeam, SubscribeOptions } from "../core/bindings";
 import { IComponentContext, IPlatformComponent, notInstalled } from "../core/component";
 import { IPlatform, Layer } from "../core/context";
 import { DAPR_CONTROL_PLANE_RESOURCES, DAPR_SIDECAR_RESOURCES, DAPR_STORAGE, Resources } from "../core/defaults";
@@ -72,6 +72,8 @@ export interface DaprSubscribeOptions {
   readonly route: string;
   /** Topic of the same namespace that receives messages the app keeps failing on. @default - none */
   readonly deadLetter?: PulsarTopic;
+  /** Scale the service on this subscription's backlog, down to zero (needs the platform's autoscaler, e.g. Keda). @default false */
+  readonly scaleToZero?: boolean;
 }
 
 const OPTIONS = ["scheduler", "enableAllServices", "logLevel", "tracing", "values"];
@@ -348,7 +350,12 @@ export class DaprRuntime implements IPlatformComponent, IMessagingProvider {
   public subscribe(service: IServiceBinding, topic: PulsarTopic, options: DaprSubscribeOptions): DaprSubscription {
     const { site } = this.installed.context;
     check(!!options && typeof options === "object", site, "subscribe needs { route, deadLetter? }", options, 'Pass e.g. { route: "/orders" }.');
-    checkKnownOptions(site, options, ["route", "deadLetter"]);
+    checkKnownOptions(site, options, ["route", "deadLetter", "scaleToZero"]);
+    check(options.scaleToZero === undefined || typeof options.scaleToZero === "boolean", site, "scaleToZero must be true or false", options.scaleToZero, "Use scaleToZero: true to scale on the backlog.");
+    const autoscaler = options.scaleToZero ? (service.platform.components.find((c) => isAutoscalingProvider(c)) as IAutoscalingProvider | undefined) : undefined;
+    if (options.scaleToZero && !autoscaler) {
+      throw new PlatformConfigError(site, `service ${service.serviceName} subscribes with scaleToZero, but the platform has no autoscaler`, "scaleToZero: true", "Add new Keda() to the platform's components, or drop scaleToZero.");
+    }
     if (options.deadLetter !== undefined) {
       check(options.deadLetter instanceof PulsarTopic && options.deadLetter.namespace === topic.namespace, site, "deadLetter must be a topic of the same Pulsar namespace", options.deadLetter?.fullName ?? options.deadLetter, `Declare it with ${topic.namespace.fullName}: namespace.addTopic("${topic.name}-dlq").`);
       check(options.deadLetter !== topic, site, "the dead-letter topic must not be the subscribed topic: failing messages would come back forever", topic.fullName, `Declare another, e.g. namespace.addTopic("${topic.name}-dlq").`);
@@ -363,6 +370,8 @@ export class DaprRuntime implements IPlatformComponent, IMessagingProvider {
     const taken = new Set([...this.subscriptions].filter(([k]) => k.startsWith(`${service.team.namespaceName}/`)).map(([, n]) => n));
     const name = uniqueName(`${service.serviceName}-${topic.name}`, key, (n) => taken.has(n));
     this.subscriptions.set(key, name);
+    // Dapr subscribes under the app id (pubsub.pulsar's consumerID defaults to it), with the team's sidecar token.
+    autoscaler?.scaleOnBacklog(service, { topic, subscription: service.serviceName, credentialsSecret: team.credentials!.secretName });
     return new DaprSubscription(team.scope, `Subscription-${name}`, {
       name,
       namespace: service.team.namespace,

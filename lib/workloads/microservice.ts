@@ -4,7 +4,7 @@ import type { DeploymentV1, DeploymentV1SpecTemplateSpecContainerEnv } from "@cd
 import type { PodDisruptionBudgetV1 } from "@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1";
 import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
-import { IMessagingProvider, isMessagingProvider, IServiceBinding, IServiceExtension, ITeam, SecretKeyRef, SubscribeOptions } from "../core/bindings";
+import { AutoscaleOptions, IAutoscalingProvider, IMessagingProvider, isAutoscalingProvider, isMessagingProvider, IServiceBinding, IServiceExtension, ITeam, SecretKeyRef, SubscribeOptions } from "../core/bindings";
 import { IPlatform } from "../core/context";
 import { waitForRolloutOf } from "../core/platform-stack";
 import { DEFAULT_RUN_AS_USER, PROBE_TIMINGS, Resources, restrictedContainerSecurity, restrictedPodSecurity, SERVICE_RESOURCES } from "../core/defaults";
@@ -310,6 +310,19 @@ export class Microservice extends Construct implements IServiceBinding {
    */
   public subscribe(topic: object, options: SubscribeOptions): unknown {
     return this.messaging("subscribe").subscribeService(this, topic, options);
+  }
+
+  /**
+   * Hands the replica count to the platform's autoscaler (KEDA), following `options.triggers`
+   * (`ScaleTrigger.pulsarBacklog`, `.http`, `.cron`, `.cpu`, ...). Returns what that component
+   * returns (for KEDA, the ScaledObject).
+   */
+  public autoscale(options: AutoscaleOptions): unknown {
+    const provider = this.platform.components.find((c) => isAutoscalingProvider(c)) as IAutoscalingProvider | undefined;
+    if (!provider) {
+      throw new PlatformConfigError(this, "the service cannot autoscale: the platform has no autoscaling component", this.platform.components.map((c) => c.key), "Add new Keda() to the platform's components.");
+    }
+    return provider.autoscaleService(this, options);
   }
 
   /** Lets the service publish to a topic through the platform's messaging component. */
