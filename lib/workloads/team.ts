@@ -8,6 +8,7 @@ import { SecureNamespace } from "../core/secure-namespace";
 import { SERVICE_RESOURCES, TEAM_QUOTA } from "../core/defaults";
 import { checkDnsLabel } from "../core/names";
 import { checkKnownOptions, check } from "../core/errors";
+import { isQuantity } from "../core/quantity";
 
 /** Options of a team. */
 export interface TeamOptions {
@@ -73,6 +74,11 @@ export class Team extends Construct implements ITeam {
 
     if (props.quota !== false) {
       const quota = props.quota ?? TEAM_QUOTA[size];
+      check(!!quota && typeof quota === "object" && !Array.isArray(quota), this, "quota must be { cpu, memory, pods } or false", quota, 'Use e.g. { cpu: "16", memory: "32Gi", pods: 100 }.');
+      checkKnownOptions(`${this.node.path}.quota`, quota, ["cpu", "memory", "pods"]);
+      for (const key of ["cpu", "memory"] as const) {
+        check(isQuantity(quota[key]), this, `quota.${key} must be a Kubernetes quantity (a string such as "16" or "500m" for CPU, "32Gi" for memory)`, quota[key], key === "cpu" ? 'Use e.g. cpu: "16".' : 'Use e.g. memory: "32Gi".');
+      }
       check(Number.isInteger(quota.pods) && quota.pods > 0, this, "quota.pods must be a whole number > 0", quota.pods, "Give the most pods the team may run, e.g. 100, or quota: false for none.");
       new ResourceQuotaV1(this, "Quota", {
         metadata: { name: "compute", namespace: namespaceRef },
