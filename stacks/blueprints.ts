@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import {
-  Consul, DaprRuntime, IMAGES, IPlatformComponent, IServiceRegistry, MicroservicePlatform, MicroservicePlatformProps, Nacos, OffloadCredentials, OffloadStore, Profile, Target, TraceStorage,
+  Consul, DaprRuntime, IMAGES, Keda, ScaleTrigger, IPlatformComponent, IServiceRegistry, MicroservicePlatform, MicroservicePlatformProps, Nacos, OffloadCredentials, OffloadStore, Profile, Target, TraceStorage,
   Tracing,
 } from "../lib";
 
@@ -62,7 +62,9 @@ export const BLUEPRINTS: Record<string, (scope: Construct) => MicroservicePlatfo
  * A platform with the sidecar runtime and tracing, and in its default team a publisher and a
  * subscriber (podinfo) talking through Dapr over the broker's `public/default/hello` topic:
  * `POST /echo` on hello-publisher is forwarded to its sidecar's publish endpoint, and
- * hello-subscriber receives each message on `/echo`; both trace to Jaeger. Both get the registry's
+ * hello-subscriber receives each message on `/echo`; both trace to Jaeger. KEDA scales both to
+ * zero: the publisher on HTTP requests (through the HTTP add-on's interceptor, host
+ * `hello-publisher.<namespace>.svc`), the subscriber on its subscription's backlog. Both get the registry's
  * address, their team's registry namespace and credentials by reference, and the blueprint
  * publishes their settings to the config center.
  */
@@ -73,6 +75,7 @@ function blueprint(scope: Construct, name: string, props: MicroservicePlatformPr
     ...props,
     components: [
       registry,
+      new Keda(),
       dapr,
       new Tracing({
         // The default blueprints bring no trace store of their own; name yours with TraceStorage.elasticsearch().
@@ -91,8 +94,9 @@ function blueprint(scope: Construct, name: string, props: MicroservicePlatformPr
     });
   const publisher = demo("hello-publisher", { PODINFO_BACKEND_URL: `http://localhost:3500/v1.0/publish/${dapr.pubsubNameOf(hello.namespace)}/${hello.name}` });
   publisher.publish(hello);
+  publisher.autoscale({ triggers: [ScaleTrigger.http()] });
   const subscriber = demo("hello-subscriber", {});
-  subscriber.subscribe(hello, { route: "/echo", deadLetter: deadLetters });
+  subscriber.subscribe(hello, { route: "/echo", deadLetter: deadLetters, scaleToZero: true });
   // Settings of the pair, in their team's registry namespace (group = service, as Spring Cloud reads it).
   for (const service of [publisher, subscriber]) {
     registry.config(service.serviceName, "settings.json", { topic: hello.fullName, logLevel: production ? "info" : "debug" }, { team: service.team });
