@@ -1,4 +1,4 @@
-import { MicroservicePlatform, Mirror, Profile, Target } from "../lib";
+import { Keda, MicroservicePlatform, Mirror, Profile, Target } from "../lib";
 import { resourcesOf, synthStack, testApp } from "./helpers";
 
 function shop(profile = Profile.PRODUCTION, target = Target.eks({ region: "eu-west-1", zones: ["a", "b", "c"] }), mirror?: Mirror) {
@@ -113,5 +113,37 @@ describe("Microservice", () => {
     expect(() => platform.addService("c", { image: "x/y:1", resources: { cpu: "1 core", memory: "1Gi", memoryLimit: "1Gi" } })).toThrow(/resources.cpu must be a Kubernetes quantity \(received: "1 core"\)/);
     expect(() => platform.addService("d", { image: "x/y:1", env: { A: "1" }, secretEnv: { A: { secretName: "s", key: "k" } } })).toThrow(/environment variable "A" is set twice/);
     expect(() => platform.addService("e", { image: "x/y:1", replica: 2 } as any)).toThrow(/unknown option "replica"/);
+  });
+});
+
+describe("team namespaces have one owner", () => {
+  const failure = (make: () => unknown): string => {
+    try {
+      make();
+    } catch (e) {
+      expect((e as Error).name).toBe("PlatformConfigError");
+      return (e as Error).message;
+    }
+    return "";
+  };
+  const dev = () => new MicroservicePlatform(testApp(), "shop", { target: Target.kind(), profile: Profile.DEV });
+
+  test("two teams on one namespace are refused, naming the first owner", () => {
+    const p = dev();
+    p.addTeam("a", { namespace: "shared" });
+    expect(failure(() => p.addTeam("b", { namespace: "shared" }))).toBe(
+      '[shop-base/Teams/b/Namespace] namespace "shared" is already shop-base/Teams/a\'s: two owners would share its quota, policies and credentials (received: "shared"). Give each team its own namespace, distinct from the platform\'s component namespaces (<platform>-<component>).',
+    );
+  });
+
+  test("a team on a component's namespace is refused, and so is a component on a team's", () => {
+    const p = dev();
+    expect(failure(() => p.addTeam("t", { namespace: "shop-pulsar" }))).toContain('namespace "shop-pulsar" is already shop-base/broker\'s');
+    p.addTeam("keda-lovers", { namespace: "shop-keda" });
+    expect(failure(() => p.addComponent(new Keda()))).toContain('namespace "shop-keda" is already shop-base/Teams/keda-lovers\'s');
+  });
+
+  test("Kubernetes' own namespaces are refused", () => {
+    for (const namespace of ["kube-system", "default"]) expect(failure(() => dev().addTeam("t", { namespace }))).toContain(`namespace "${namespace}" belongs to Kubernetes itself`);
   });
 });

@@ -1,7 +1,9 @@
 import { Construct } from "constructs";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
+import { TerraformStack } from "cdktf";
 import { checkDnsLabel, LABEL_PREFIX } from "./names";
+import { check, PlatformConfigError } from "./errors";
 import { POD_SECURITY_LEVEL, POD_SECURITY_VERSION } from "./defaults";
 
 /** Props of `SecureNamespace`. */
@@ -28,6 +30,9 @@ export interface SecureNamespaceProps {
   readonly enforce?: "restricted" | "baseline";
 }
 
+/** Namespaces Kubernetes itself uses. */
+const KUBERNETES_NAMESPACES = ["kube-system", "kube-public", "kube-node-lease", "default"];
+
 /** Label on namespaces that hold the platform's own components. */
 export const SYSTEM_NAMESPACE_LABEL = `${LABEL_PREFIX}/system`;
 /** Label naming the platform a namespace belongs to. */
@@ -44,10 +49,20 @@ export class SecureNamespace extends Construct {
   public readonly resource: NamespaceV1;
   /** The namespace name, as a reference that orders dependents after it. */
   public readonly name: string;
+  /** The namespace name as plain text. */
+  public readonly namespaceName: string;
 
   constructor(scope: Construct, id: string, props: SecureNamespaceProps) {
     super(scope, id);
     checkDnsLabel(this, "the namespace name", props.name);
+    check(!KUBERNETES_NAMESPACES.includes(props.name), this, `namespace "${props.name}" belongs to Kubernetes itself`, props.name, "Choose another namespace: the platform never puts teams or components in kube-system, kube-public, kube-node-lease or default.");
+    // Every namespace of a platform is declared in its base stack: one owner per namespace.
+    for (const other of TerraformStack.of(this).node.findAll()) {
+      if (other instanceof SecureNamespace && other !== this && other.namespaceName === props.name) {
+        throw new PlatformConfigError(this, `namespace "${props.name}" is already ${other.node.scope?.node.path}'s: two owners would share its quota, policies and credentials`, props.name, "Give each team its own namespace, distinct from the platform's component namespaces (<platform>-<component>).");
+      }
+    }
+    this.namespaceName = props.name;
     for (const other of props.allowIngressFromNamespaces ?? []) checkDnsLabel(this, "an allowed namespace", other);
 
     this.resource = new NamespaceV1(this, "Resource", {
