@@ -1,6 +1,6 @@
 import { Token } from "cdktf";
 import { parse } from "yaml";
-import { CustomResource, HelmChart, Layer, MicroservicePlatform, Mirror, Profile, Target } from "../lib";
+import { CustomResource, HelmChart, Keda, Layer, MicroservicePlatform, Mirror, Profile, Target } from "../lib";
 import { ChartPin } from "../lib/core/versions";
 import { resourcesOf, synthStack, testApp } from "./helpers";
 
@@ -110,4 +110,13 @@ test("literal ${...} and %{...} in chart values reach Terraform escaped, so it d
   expect(release.values[0]).toContain("$${file(\"/etc/passwd\")}");
   expect(release.values[0]).toContain('%%{ for x in ["a"] }$${x}%%{ endfor }');
   expect(release.values[0]).toContain("wait: ${var.wait_for_rollout}");
+});
+
+test("chart values that are not an object of keys are refused (JSON- or YAML-loaded input)", () => {
+  for (const values of ["replicaCount: 2", [], [{ a: 1 }]]) {
+    const app = testApp();
+    expect(() => new MicroservicePlatform(app, "p", { target: Target.kind(), profile: Profile.DEV, components: [new Keda({ values: values as never })] })).toThrow(
+      /\[p-system\/keda\/Chart\] chart values must be an object of keys/,
+    );
+  }
 });

@@ -68,7 +68,9 @@ export class HelmChart extends Construct {
 
     this.layers.push(props.defaults ?? {});
     if (mirror.imageRegistry && props.imageRegistryValues) this.layers.push(props.imageRegistryValues(mirror.imageRegistry));
-    this.userValues = props.values ?? {};
+    const user = props.values ?? {};
+    check(!!user && typeof user === "object" && !Array.isArray(user), this, "chart values must be an object of keys", user, "Pass e.g. { replicaCount: 2 }, nested as in the chart's values.yaml.");
+    this.userValues = user;
 
     this.release = new Release(this, "Resource", {
       name,
