@@ -216,6 +216,13 @@ export class Keda implements IPlatformComponent, IAutoscalingProvider {
     if (trigger.kind === "http") {
       check(this.installed.http, site, "an HTTP trigger needs the HTTP add-on", "http: false", "Remove http: false from the Keda options.");
       check(!entry.triggers.some((t) => t.kind === "http"), site, `service ${service.serviceName} has two HTTP triggers`, service.serviceName, "Give one HTTP trigger with all its hosts and paths.");
+      // Traffic that bypasses the interceptor cannot wake a service at zero.
+      scope.node.addValidation({
+        validate: () =>
+          service.exposure
+            ? [`[${service.node.path}] service ${service.serviceName} scales on HTTP requests through KEDA's interceptor, but is exposed directly (${service.exposure}): requests that bypass the interceptor cannot wake it from zero. Route outside traffic to the interceptor (keda.interceptorUrl, with the route's Host), or scale it on another trigger.`]
+            : [],
+      });
       const r = trigger.route!;
       new CustomResource(scope, `Route-${service.serviceName}`, {
         manifest: {

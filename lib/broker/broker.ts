@@ -16,6 +16,7 @@ import { HelmChart, HelmValues, toChartResources } from "../core/helm-chart";
 import { WorkloadRole } from "../core/placement";
 import { PLATFORM_LABEL, SecureNamespace } from "../core/secure-namespace";
 import { CHARTS, IMAGES } from "../core/versions";
+import { exposeThroughLoadBalancer } from "../core/exposure";
 import { CertManager } from "../security/cert-manager";
 import { BrokerSync } from "./broker-sync";
 import { OFFLOAD_DATA_DIR, OFFLOAD_PROFILE_CONFIGMAP, OFFLOAD_SECRET, OffloadRendering, OffloadStore } from "./offload";
@@ -50,11 +51,18 @@ export interface BrokerOptions {
   readonly ackQuorum?: number;
   /** Pulsar version (tag of apachepulsar/pulsar-all). @default - the chart's appVersion */
   readonly pulsarVersion?: string;
+  /**
+   * A LoadBalancer Service for the protocol listeners (MQTT, AMQP, RocketMQ), so devices outside
+   * the cluster connect; internal unless `internal: false`. Kafka is refused: its advertised
+   * listeners name in-cluster addresses. @default - listeners stay inside the cluster
+   */
+  readonly exposeListeners?: { readonly internal?: boolean };
   /** Values merged last over everything the broker sets (escape hatch). @default {} */
   readonly values?: HelmValues;
 }
 
 const OPTIONS = [
+  "exposeListeners",
   "protocols", "offload", "offloadThresholdBytes", "offloadDeletionLagMs", "brokers", "proxies", "bookies",
   "metadataReplicas", "ensembleSize", "writeQuorum", "ackQuorum", "pulsarVersion", "values",
 ];
@@ -253,6 +261,26 @@ export class Broker extends BrokerBase {
           selector: pulsarPodLabels("broker"),
           port: [...byName.values()].map((p) => ({ name: p.name, port: p.port, targetPort: String(p.port), protocol: "TCP" })),
         },
+      });
+    }
+    if (props.exposeListeners !== undefined) {
+      const ex = props.exposeListeners;
+      check(!!ex && typeof ex === "object" && !Array.isArray(ex), site, "exposeListeners must be { internal? }", ex, "Pass e.g. exposeListeners: { internal: true }.");
+      checkKnownOptions(`${site}.exposeListeners`, ex, ["internal"]);
+      check(ex.internal === undefined || typeof ex.internal === "boolean", site, "exposeListeners.internal must be true or false", ex.internal, "Leave it unset for an internal load balancer.");
+      check(byName.size > 0, site, "exposeListeners needs a protocol listener", "no protocols", "Add protocols: [Protocol.mqtt({...})] (or AMQP, RocketMQ).");
+      if (byName.has("kafka")) {
+        throw new PlatformConfigError(site, "the Kafka listener cannot be exposed through a load balancer: Kafka clients are sent the advertised listeners, which name in-cluster addresses", "kafka", "Expose MQTT, AMQP or RocketMQ only; reach Kafka from inside the cluster (broker.kafkaBootstrap).");
+      }
+      exposeThroughLoadBalancer(base, "ListenersLoadBalancer", {
+        platform,
+        site,
+        name: "pulsar-listeners-lb",
+        namespace: ns.name,
+        selector: pulsarPodLabels("broker"),
+        ports: [...byName.values()].map((p) => ({ name: p.name, port: p.port, targetPort: p.port })),
+        internal: ex.internal ?? true,
+        labels: platform.labels("broker", "pulsar-listeners-lb"),
       });
     }
     // The chart has no PodDisruptionBudget template for Oxia; a drain must never take two of its servers.

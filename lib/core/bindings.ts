@@ -38,6 +38,8 @@ export interface IServiceBinding extends IConstruct {
   readonly readinessPath: string;
   /** Whether an autoscaler owns the replica count. */
   readonly autoscaled: boolean;
+  /** How the service is reached from outside the cluster, if it is. */
+  readonly exposure?: "ingress" | "loadBalancer";
   /** Adds an environment variable, literal or read from a Secret; a name given twice is an error. */
   addEnv(name: string, value: string | SecretKeyRef): void;
   /** Adds pod annotations; a key given twice with different values is an error. */

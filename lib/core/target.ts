@@ -2,6 +2,7 @@ import { IConstruct } from "constructs";
 import { KubernetesConnection } from "./connection";
 import { check, checkKnownOptions, PlatformConfigError } from "./errors";
 import { TOPOLOGY_ZONE_LABEL } from "./defaults";
+import { isDnsSubdomain } from "./names";
 
 /** Object stores that tiered storage can offload to. */
 export enum ObjectStorageService {
@@ -59,6 +60,8 @@ export interface TargetSpec {
   readonly storage: ZonalStorage;
   /** Service annotations that make a LoadBalancer internal. @default {} (none: LoadBalancers stay as the cluster makes them) */
   readonly internalLoadBalancerAnnotations?: Record<string, string>;
+  /** IngressClass of the cluster's ingress controller, for services exposed through an Ingress. @default - none: such services must name one */
+  readonly ingressClassName?: string;
   /** Default object store for tiered storage. */
   readonly objectStorage: ObjectStorage;
   /** How workloads get cloud identities. @default - none: credentials come from a Secret */
@@ -79,6 +82,8 @@ export interface CloudTargetOptions {
   readonly clusterName?: string;
   /** How to reach the cluster. @default KubernetesConnection.kubeconfig() with the cloud CLI's usual context name */
   readonly connection?: KubernetesConnection;
+  /** IngressClass for exposed services. @default - the cloud's own controller: "alb" (EKS, ACK), "gce-internal" (GKE), "webapprouting.kubernetes.azure.com" (AKS), "qcloud" (TKE) */
+  readonly ingressClassName?: string;
 }
 
 /** Options of `Target.gke()`. */
@@ -103,10 +108,12 @@ export interface LocalTargetOptions {
   readonly clusterName?: string;
   /** Object store for cold data. @default filesystem */
   readonly objectStorage?: ObjectStorage;
+  /** IngressClass for exposed services. @default "traefik" on k3s (bundled); none on kind */
+  readonly ingressClassName?: string;
 }
 
-const CLOUD_OPTIONS = ["region", "zones", "clusterName", "connection"];
-const LOCAL_OPTIONS = ["zones", "connection", "clusterName", "objectStorage"];
+const CLOUD_OPTIONS = ["region", "zones", "clusterName", "connection", "ingressClassName"];
+const LOCAL_OPTIONS = ["zones", "connection", "clusterName", "objectStorage", "ingressClassName"];
 
 /**
  * A place the platform runs: a managed cloud (EKS, GKE, AKS, TKE, ACK), an edge node (k3s),
@@ -123,6 +130,7 @@ export class Target {
     const clusterName = options.clusterName ?? "platform";
     return new Target("Target.eks", options, CLOUD_OPTIONS, {
       kind: "eks",
+      ingressClassName: options.ingressClassName ?? "alb",
       region: options.region,
       zones: expandZones(options.zones, (z) => `${options.region}${z}`, /^[a-z]$/),
       storage: { provisioner: "ebs.csi.aws.com", parameters: { type: "gp3", encrypted: "true" } },
@@ -142,6 +150,7 @@ export class Target {
     const clusterName = options.clusterName ?? "platform";
     return new Target("Target.gke", options, [...CLOUD_OPTIONS, "project"], {
       kind: "gke",
+      ingressClassName: options.ingressClassName ?? "gce-internal",
       region: options.region,
       zones: expandZones(options.zones, (z) => `${options.region}-${z}`, /^[a-z]$/),
       storage: { provisioner: "pd.csi.storage.gke.io", parameters: { type: "pd-balanced" } },
@@ -159,6 +168,7 @@ export class Target {
     const clusterName = options.clusterName ?? "platform";
     return new Target("Target.aks", options, CLOUD_OPTIONS, {
       kind: "aks",
+      ingressClassName: options.ingressClassName ?? "webapprouting.kubernetes.azure.com",
       region: options.region,
       zones: expandZones(options.zones, (z) => `${options.region}-${z}`, /^[0-9]$/),
       storage: { provisioner: "disk.csi.azure.com", parameters: { skuName: "Premium_LRS" } },
@@ -181,6 +191,7 @@ export class Target {
     const clusterName = options.clusterName ?? "platform";
     return new Target("Target.tke", options, [...CLOUD_OPTIONS, "internalSubnetId"], {
       kind: "tke",
+      ingressClassName: options.ingressClassName ?? "qcloud",
       region: options.region,
       zones: expandZones(options.zones, (z) => `${options.region}-${z}`, /^[0-9]+$/),
       storage: { provisioner: "com.tencent.cloud.csi.cbs", parameters: { diskType: "CLOUD_PREMIUM" } },
@@ -201,6 +212,7 @@ export class Target {
     const clusterName = options.clusterName ?? "platform";
     return new Target("Target.ack", options, CLOUD_OPTIONS, {
       kind: "ack",
+      ingressClassName: options.ingressClassName ?? "alb",
       region: options.region,
       zones: expandZones(options.zones, (z) => `${options.region}-${z}`, /^[a-z]$/),
       storage: { provisioner: "diskplugin.csi.alibabacloud.com", parameters: { type: "cloud_essd" } },
@@ -222,6 +234,7 @@ export class Target {
   public static k3s(options: LocalTargetOptions = {}): Target {
     return new Target("Target.k3s", options, LOCAL_OPTIONS, {
       kind: "k3s",
+      ingressClassName: options.ingressClassName ?? "traefik",
       zones: options.zones ?? [],
       storage: { provisioner: "rancher.io/local-path" },
       objectStorage: options.objectStorage ?? { service: ObjectStorageService.FILESYSTEM },
@@ -234,6 +247,7 @@ export class Target {
   public static kind(options: LocalTargetOptions = {}): Target {
     return new Target("Target.kind", options, LOCAL_OPTIONS, {
       kind: "kind",
+      ingressClassName: options.ingressClassName,
       zones: options.zones ?? [],
       storage: { provisioner: "rancher.io/local-path" },
       objectStorage: options.objectStorage ?? { service: ObjectStorageService.FILESYSTEM },
@@ -244,7 +258,7 @@ export class Target {
   /** Any other cluster (on-premises, OpenShift, another cloud): say everything a target knows. */
   public static custom(spec: TargetSpec): Target {
     return new Target("Target.custom", spec, [
-      "kind", "region", "zones", "zoneLabel", "storage", "internalLoadBalancerAnnotations",
+      "kind", "region", "zones", "zoneLabel", "storage", "internalLoadBalancerAnnotations", "ingressClassName",
       "objectStorage", "workloadIdentity", "connection", "singleNode",
     ], spec);
   }
@@ -261,6 +275,8 @@ export class Target {
   public readonly storage: ZonalStorage;
   /** Annotations for internal LoadBalancer Services. */
   public readonly internalLoadBalancerAnnotations: Readonly<Record<string, string>>;
+  /** IngressClass for exposed services, if the target has a default. */
+  public readonly ingressClassName?: string;
   /** Default object store for cold data. */
   public readonly objectStorage: ObjectStorage;
   /** Workload identity style, if the target has one. */
@@ -282,6 +298,7 @@ export class Target {
     this.zoneLabel = spec.zoneLabel ?? TOPOLOGY_ZONE_LABEL;
     this.storage = spec.storage;
     this.internalLoadBalancerAnnotations = spec.internalLoadBalancerAnnotations ?? {};
+    this.ingressClassName = spec.ingressClassName;
     this.objectStorage = spec.objectStorage;
     this.workloadIdentity = spec.workloadIdentity;
     this.connection = spec.connection;
@@ -316,6 +333,7 @@ export class Target {
       );
       check(!this.singleNode, site, "a single-node target cannot hold a multi-zone profile", this.kind, "Use Profile.EDGE or Profile.DEV on a single node.");
     }
+    if (this.ingressClassName !== undefined) check(isDnsSubdomain(this.ingressClassName), site, "ingressClassName must be an IngressClass name", this.ingressClassName, 'Use e.g. "nginx".');
     check(!!this.storage?.provisioner, site, "storage.provisioner is required", this.storage, 'Name the CSI provisioner of a zonal disk, e.g. { provisioner: "ebs.csi.aws.com" }.');
   }
 }

@@ -12,6 +12,7 @@ import { check, checkKnownOptions, PlatformConfigError } from "../core/errors";
 import { checkDnsLabel, isDnsSubdomain, selectorLabels } from "../core/names";
 import { toProviderSpread, WorkloadRole } from "../core/placement";
 import { escapeTemplates } from "../core/literal";
+import { admitFromOutside, exposeThroughLoadBalancer } from "../core/exposure";
 import { isQuantity, parseQuantity } from "../core/quantity";
 
 /** Health endpoints of the service's HTTP port. */
@@ -20,6 +21,28 @@ export interface HealthCheckOptions {
   readonly readinessPath?: string;
   /** Path that answers 2xx while the process is healthy (restart otherwise). @default "/livez" */
   readonly livenessPath?: string;
+}
+
+/** How a service is reached from outside the cluster: one of `ingress` or `loadBalancer`. */
+export interface ExposeOptions {
+  /** Through the cluster's ingress controller, for one host. */
+  readonly ingress?: {
+    /** Host name, e.g. "orders.example.com". */
+    readonly host: string;
+    /** Path prefix. @default "/" */
+    readonly path?: string;
+    /** A TLS Secret (`kubernetes.io/tls`) of the service's namespace for the host. @default - plain HTTP */
+    readonly tlsSecret?: string;
+    /** IngressClass. @default - the target's */
+    readonly className?: string;
+  };
+  /** Through a LoadBalancer Service of its own. */
+  readonly loadBalancer?: {
+    /** Inside the cloud network only (the target's internal load balancer annotations). @default true */
+    readonly internal?: boolean;
+    /** Port of the load balancer. @default - the service's port */
+    readonly port?: number;
+  };
 }
 
 /** Options of a microservice. */
@@ -101,6 +124,7 @@ export class Microservice extends Construct implements IServiceBinding {
   private readonly selector: Record<string, string>;
   private readonly labels: Record<string, string>;
   private isAutoscaled = false;
+  private exposedAs?: "ingress" | "loadBalancer";
   private budget?: PodDisruptionBudgetV1;
 
   constructor(scope: Construct, id: string, props: MicroserviceProps) {
@@ -227,6 +251,60 @@ export class Microservice extends Construct implements IServiceBinding {
   /** Whether an autoscaler owns the replica count. */
   public get autoscaled(): boolean {
     return this.isAutoscaled;
+  }
+
+  /** How the service is reached from outside the cluster, if it is. */
+  public get exposure(): "ingress" | "loadBalancer" | undefined {
+    return this.exposedAs;
+  }
+
+  /**
+   * Makes the service reachable from outside the cluster: an Ingress for a host (class from the
+   * target), or a LoadBalancer Service (internal by default, with the target's annotations); a
+   * NetworkPolicy opens exactly its port to outside traffic.
+   */
+  public expose(options: ExposeOptions): void {
+    check(!!options && typeof options === "object" && !Array.isArray(options), this, "expose needs { ingress } or { loadBalancer }", options, 'Pass e.g. { ingress: { host: "orders.example.com" } }.');
+    checkKnownOptions(this, options, ["ingress", "loadBalancer"]);
+    check((options.ingress === undefined) !== (options.loadBalancer === undefined), this, "expose takes one of ingress or loadBalancer", Object.keys(options), "Choose one way in.");
+    check(this.exposedAs === undefined, this, "the service is exposed twice", this.exposedAs, "Call expose() once per service.");
+    const port = { name: "http", port: this.port, targetPort: this.port };
+    const labels = this.labels;
+    if (options.loadBalancer !== undefined) {
+      const lb = options.loadBalancer;
+      check(!!lb && typeof lb === "object" && !Array.isArray(lb), this, "loadBalancer must be { internal?, port? }", lb, "Pass e.g. { internal: true }.");
+      checkKnownOptions(this, lb, ["internal", "port"]);
+      check(lb.internal === undefined || typeof lb.internal === "boolean", this, "loadBalancer.internal must be true or false", lb.internal, "Leave it unset for an internal load balancer.");
+      check(lb.port === undefined || (Number.isInteger(lb.port) && lb.port >= 1 && lb.port <= 65535), this, "loadBalancer.port must be a port number", lb.port, "Use e.g. 443.");
+      exposeThroughLoadBalancer(this, "LoadBalancer", {
+        platform: this.platform, site: this, name: `${this.serviceName}-lb`, namespace: this.namespace, selector: this.selector,
+        ports: [{ ...port, port: lb.port ?? this.port }], internal: lb.internal ?? true, labels,
+      });
+      this.exposedAs = "loadBalancer";
+      return;
+    }
+    const ing = options.ingress!;
+    check(!!ing && typeof ing === "object" && !Array.isArray(ing), this, "ingress must be { host, path?, tlsSecret?, className? }", ing, 'Pass e.g. { host: "orders.example.com" }.');
+    checkKnownOptions(this, ing, ["host", "path", "tlsSecret", "className"]);
+    check(isDnsSubdomain(ing.host) && ing.host.includes("."), this, "ingress.host must be a DNS name", ing.host, 'Use e.g. "orders.example.com".');
+    const path = ing.path ?? "/";
+    check(typeof path === "string" && /^\/[A-Za-z0-9._~\/-]*$/.test(path), this, "ingress.path must be a path starting with '/'", path, 'Use e.g. "/api".');
+    if (ing.tlsSecret !== undefined) check(isDnsSubdomain(ing.tlsSecret), this, "ingress.tlsSecret must be the name of a TLS Secret of the service's namespace", ing.tlsSecret, 'Use e.g. "orders-tls".');
+    const className = ing.className ?? this.platform.target.ingressClassName;
+    if (className === undefined) {
+      throw new PlatformConfigError(this, `target ${this.platform.target.kind} has no default IngressClass`, "no className", 'Pass ingress.className (e.g. "nginx"), or give the target ingressClassName.');
+    }
+    check(isDnsSubdomain(className), this, "ingress.className must be an IngressClass name", className, 'Use e.g. "nginx".');
+    new (loadIngressModule().IngressV1)(this, "Ingress", {
+      metadata: { name: this.serviceName, namespace: this.namespace, labels },
+      spec: {
+        ingressClassName: className,
+        rule: [{ host: ing.host, http: { path: [{ path, pathType: "Prefix", backend: { service: { name: this.serviceName, port: { number: this.port } } } }] } }],
+        tls: ing.tlsSecret ? [{ hosts: [ing.host], secretName: ing.tlsSecret }] : undefined,
+      },
+    });
+    admitFromOutside(this, "IngressFromOutside", { name: this.serviceName, namespace: this.namespace, selector: this.selector, ports: [port], labels });
+    this.exposedAs = "ingress";
   }
 
   /** Adds an environment variable, literal or from a Secret of the service's namespace. */
@@ -387,6 +465,12 @@ function checkImage(scope: Construct, image: string): void {
   const lastSegment = image.split("/").pop() ?? "";
   const tag = lastSegment.includes(":") ? lastSegment.split(":").pop() : undefined;
   check(!!tag && tag !== "latest", scope, "image needs an explicit tag other than latest (or a digest), so every deploy runs what was reviewed", image, 'Pin a version, e.g. "shop/orders:1.4.2", or a digest "shop/orders@sha256:...".');
+}
+
+/** The Ingress module, loaded by the first exposed service only. */
+function loadIngressModule(): typeof import("@cdktf/provider-kubernetes/lib/ingress-v1") {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require("@cdktf/provider-kubernetes/lib/ingress-v1") as typeof import("@cdktf/provider-kubernetes/lib/ingress-v1");
 }
 
 /**
