@@ -150,6 +150,21 @@ describe("KEDA (PRODUCTION)", () => {
     });
   });
 
+  test("through the team's default deny, the interceptor reaches an HTTP-scaled service's port, and nothing else of KEDA does", () => {
+    const policies = resourcesOf(appsStack, "kubernetes_network_policy_v1");
+    expect(policies.map((x) => x.metadata.name)).toEqual(["api-from-interceptor"]);
+    expect(policies[0].spec).toEqual({
+      pod_selector: { match_labels: { "app.kubernetes.io/name": "api", "app.kubernetes.io/instance": "shop" } },
+      policy_types: ["Ingress"],
+      ingress: [
+        {
+          from: [{ namespace_selector: { match_labels: { "kubernetes.io/metadata.name": "shop-keda" } }, pod_selector: { match_labels: { "app.kubernetes.io/component": "interceptor", "app.kubernetes.io/name": "http-add-on" } } }],
+          ports: [{ port: "8080", protocol: "TCP" }],
+        },
+      ],
+    });
+  });
+
   test("the API server reaches the metrics API and the webhooks; the platform's namespaces reach the interceptor's proxy port only", () => {
     const policies = resourcesOf(stacks["shop-base"], "kubernetes_network_policy_v1");
     expect(policies.find((p) => p.metadata.name === "keda-api-server").spec.ingress[0].ports.map((p: any) => p.port)).toEqual(["6443", "9443"]);

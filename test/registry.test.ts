@@ -364,6 +364,14 @@ describe("Consul (PRODUCTION)", () => {
     expect(spec.configs).toEqual([{ namespace: "orders", group: "orders-api", dataId: "data", format: "yaml", content: "timeout: 5s" }]);
   });
 
+  test("the servers reach daprd's HTTP port in each team namespace (the registrations' health checks), nothing else", () => {
+    const checks = resourcesOf(stacks["shop-apps"], "kubernetes_network_policy_v1").filter((p) => p.metadata.name === "consul-health-checks");
+    expect(checks.map((p) => p.metadata.namespace)).toEqual(["orders"]);
+    expect(checks[0].spec.ingress).toEqual([
+      { from: [{ namespace_selector: { match_labels: { "kubernetes.io/metadata.name": "shop-registry" } }, pod_selector: { match_labels: { app: "consul", release: "consul", component: "server" } } }], ports: [{ port: "3500", protocol: "TCP" }] },
+    ]);
+  });
+
   test("only the HTTPS and TLS gRPC ports are open to the platform's namespaces", () => {
     const clients = resourcesOf(stacks["shop-base"], "kubernetes_network_policy_v1").find((p) => p.metadata.name === "consul-clients");
     expect(clients.spec.ingress[0].ports.map((p: any) => p.port)).toEqual(["8501", "8502"]);

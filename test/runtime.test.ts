@@ -276,6 +276,12 @@ describe("tracing", () => {
     const policy = resourcesOf(stacks["shop-base"], "kubernetes_network_policy_v1").find((p) => p.metadata.name === "collector-metrics");
     expect(policy.metadata.namespace).toBe("shop-pulsar");
     expect(policy.spec.ingress[0].ports.map((p: any) => p.port)).toEqual(["8080", "8000"]);
+    // each team's default deny admits the collector's pods, and only them, to scrape
+    const scrape = resourcesOf(stacks["shop-apps"], "kubernetes_network_policy_v1").find((p) => p.metadata.name === "tracing-collector-scrape");
+    expect(scrape.metadata.namespace).toBe("late-team");
+    expect(scrape.spec.ingress[0].from).toEqual([
+      { namespace_selector: { match_labels: { "kubernetes.io/metadata.name": "shop-tracing" } }, pod_selector: { match_labels: { "app.kubernetes.io/name": "opentelemetry-collector", "app.kubernetes.io/instance": "opentelemetry-collector", component: "standalone-collector" } } },
+    ]);
   });
 
   test("on a cluster with the Prometheus operator, the broker's parts get PodMonitors", () => {

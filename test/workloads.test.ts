@@ -22,8 +22,8 @@ describe("Team", () => {
     expect(policy.spec.ingress[0].from).toEqual([
       { namespace_selector: { match_labels: { "kubernetes.io/metadata.name": "checkout" } } },
       { namespace_selector: { match_expressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["catalog"] }] } },
-      { namespace_selector: { match_labels: { "platform.cdktf.io/system": "true", "platform.cdktf.io/platform": "shop" } } },
     ]);
+    // The platform's components are not admitted wholesale: each admits itself, to its ports (admitComponent).
     expect(resourcesOf(out, "kubernetes_resource_quota_v1")[0].spec.hard).toEqual({ "requests.cpu": "32", "requests.memory": "64Gi", "limits.memory": "64Gi", pods: "200" });
     expect(resourcesOf(out, "kubernetes_limit_range_v1")[0].spec.limit[0]).toMatchObject({ type: "Container", default: { memory: "512Mi" } });
     const bindings = resourcesOf(out, "kubernetes_role_binding_v1");

@@ -9,7 +9,8 @@ import { AUTOSCALE_DEFAULTS, KEDA_RESOURCES, restrictedContainerSecurity } from 
 import { check, checkKnownOptions, PlatformConfigError } from "../core/errors";
 import { HelmChart, HelmValues, toChartResources } from "../core/helm-chart";
 import { WorkloadRole } from "../core/placement";
-import { PLATFORM_LABEL, SecureNamespace } from "../core/secure-namespace";
+import { admitComponent, PLATFORM_LABEL, SecureNamespace } from "../core/secure-namespace";
+import { selectorLabels } from "../core/names";
 import { CHARTS } from "../core/versions";
 import { BrokerBase, IBroker } from "../broker/broker-base";
 import { PulsarTopic } from "../broker/tenancy";
@@ -31,6 +32,8 @@ const AUTOSCALE_OPTIONS = ["triggers", "minReplicas", "maxReplicas", "cooldownSe
 const API_SERVER_PORTS = [6443, 9443];
 /** The HTTP add-on's interceptor proxy, which HTTP-scaled services' callers reach. */
 const INTERCEPTOR_PROXY_PORT = 8080;
+/** Labels of the HTTP add-on's interceptor pods (templates/interceptor/deployment.yaml at 0.15.0). */
+const INTERCEPTOR_POD_LABELS = { "app.kubernetes.io/component": "interceptor", "app.kubernetes.io/name": "http-add-on" };
 /** UID of the HTTP add-on's images (ko's nonroot user): the chart sets none. */
 const HTTP_ADDON_UID = 65532;
 
@@ -121,7 +124,7 @@ export class Keda implements IPlatformComponent, IAutoscalingProvider {
       new NetworkPolicyV1(base, "InterceptorIngress", {
         metadata: { name: "keda-http-interceptor", namespace: ns.name, labels: platform.labels("keda", "keda-http-interceptor") },
         spec: {
-          podSelector: { matchLabels: { "app.kubernetes.io/component": "interceptor", "app.kubernetes.io/name": "http-add-on" } },
+          podSelector: { matchLabels: INTERCEPTOR_POD_LABELS },
           policyTypes: ["Ingress"],
           ingress: [{ from: [{ namespaceSelector: { matchLabels: { [PLATFORM_LABEL]: platform.platformName } } }], ports: [{ port: String(INTERCEPTOR_PROXY_PORT), protocol: "TCP" }] }],
         },
@@ -222,6 +225,16 @@ export class Keda implements IPlatformComponent, IAutoscalingProvider {
           service.exposure
             ? [`[${service.node.path}] service ${service.serviceName} scales on HTTP requests through KEDA's interceptor, but is exposed directly (${service.exposure}): requests that bypass the interceptor cannot wake it from zero. Route outside traffic to the interceptor (keda.interceptorUrl, with the route's Host), or scale it on another trigger.`]
             : [],
+      });
+      // The interceptor forwards the route's requests to the service: it gets through the team's default deny, to that port only.
+      admitComponent(scope, `Interceptor-${service.serviceName}`, {
+        name: `${service.serviceName}-from-interceptor`,
+        namespace: service.team.namespace,
+        podSelector: selectorLabels({ name: service.serviceName, instance: service.platform.platformName }),
+        fromNamespace: this.namespace,
+        fromPods: INTERCEPTOR_POD_LABELS,
+        ports: [service.port],
+        labels,
       });
       const r = trigger.route!;
       new CustomResource(scope, `Route-${service.serviceName}`, {

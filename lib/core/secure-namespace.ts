@@ -98,3 +98,41 @@ export class SecureNamespace extends Construct {
     });
   }
 }
+
+/** Props of `admitComponent`. */
+export interface AdmitComponentProps {
+  /** Policy name. */
+  readonly name: string;
+  /** Namespace of the pods admitted to (a team's). */
+  readonly namespace: string;
+  /** Pods admitted to. @default {} (every pod of the namespace) */
+  readonly podSelector?: Record<string, string>;
+  /** Namespace of the component's pods. */
+  readonly fromNamespace: string;
+  /** The component's pods that connect. */
+  readonly fromPods: Record<string, string>;
+  /** TCP ports admitted. @default - every port (when the ports are the pods' own choice) */
+  readonly ports?: number[];
+  readonly labels?: Record<string, string>;
+}
+
+/**
+ * One allowance through a team namespace's default deny: the pods of one component (by
+ * namespace and labels) to some pods and ports. Team namespaces admit nothing else from the
+ * platform, so each component that calls into them says exactly what it needs.
+ */
+export function admitComponent(scope: Construct, id: string, props: AdmitComponentProps): NetworkPolicyV1 {
+  return new NetworkPolicyV1(scope, id, {
+    metadata: { name: props.name, namespace: props.namespace, labels: props.labels },
+    spec: {
+      podSelector: props.podSelector ? { matchLabels: props.podSelector } : {},
+      policyTypes: ["Ingress"],
+      ingress: [
+        {
+          from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": props.fromNamespace } }, podSelector: { matchLabels: props.fromPods } }],
+          ports: props.ports?.map((port) => ({ port: String(port), protocol: "TCP" })),
+        },
+      ],
+    },
+  });
+}

@@ -7,7 +7,7 @@ import { check, checkKnownOptions, PlatformConfigError } from "../core/errors";
 import { HelmChart, HelmValues, toChartResources } from "../core/helm-chart";
 import { WorkloadRole } from "../core/placement";
 import { isQuantity } from "../core/quantity";
-import { PLATFORM_LABEL, SecureNamespace } from "../core/secure-namespace";
+import { admitComponent, PLATFORM_LABEL, SecureNamespace } from "../core/secure-namespace";
 import { CHARTS, IMAGES } from "../core/versions";
 import { CONSUL_SYNC_PROGRAM } from "./consul-program";
 import { JOB_PRELUDE } from "./job-prelude";
@@ -34,6 +34,8 @@ export const CONSUL_CLIENT_PORTS = { https: 8501, grpcTls: 8502 } as const;
 /** Where a service's registry Secret (token, CA) is mounted; daprd gets the CA at its own path. */
 const SERVICE_CREDENTIALS_DIR = "/var/run/secrets/registry";
 const SIDECAR_CREDENTIALS_DIR = "/var/run/secrets/registry-sidecar";
+/** daprd's HTTP API, where Dapr's Consul registrations are health-checked. */
+const DAPR_HTTP_PORT = 3500;
 
 interface Installed {
   readonly platform: IPlatform;
@@ -158,6 +160,15 @@ export class Consul extends RegistryBase {
 
   public configureTeam(team: ITeam): void {
     super.configureTeam(team);
+    // The servers run the health check of each app Dapr registers: daprd's HTTP port.
+    admitComponent(this.context!.scope(Layer.APPS), `HealthChecks-${team.teamName}`, {
+      name: "consul-health-checks",
+      namespace: team.namespace,
+      fromNamespace: this.installed.namespace,
+      fromPods: serverPodLabels(),
+      ports: [DAPR_HTTP_PORT],
+      labels: team.platform.labels("registry", "consul-health-checks"),
+    });
     this.installed.sync.allowWriting(team.namespaceName, REGISTRY_CREDENTIALS_SECRET);
   }
 

@@ -1,12 +1,12 @@
 import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
-import type { IServiceBinding, SecretKeyRef } from "../core/bindings";
+import type { IServiceBinding, ITeam, SecretKeyRef } from "../core/bindings";
 import { IComponentContext, IPlatformComponent, notInstalled } from "../core/component";
 import { IPlatform, Layer } from "../core/context";
 import { COLLECTOR_RESOURCES, JAEGER_DEFAULTS, restrictedContainerSecurity, TRACE_SAMPLING_RATE } from "../core/defaults";
 import { check, checkKnownOptions, PlatformConfigError } from "../core/errors";
 import { HelmChart, HelmValues, toChartResources } from "../core/helm-chart";
 import { WorkloadRole } from "../core/placement";
-import { PLATFORM_LABEL, SecureNamespace } from "../core/secure-namespace";
+import { admitComponent, PLATFORM_LABEL, SecureNamespace } from "../core/secure-namespace";
 import { CHARTS, IMAGES } from "../core/versions";
 import { Broker } from "../broker/broker";
 import { BrokerBase } from "../broker/broker-base";
@@ -89,6 +89,7 @@ const JAEGER_RELEASE = "jaeger";
 const RECEIVER_PORTS = { otlpGrpc: 4317, otlpHttp: 4318, zipkin: 9411, jaegerGrpc: 14250, jaegerThrift: 14268 } as const;
 
 interface Installed {
+  readonly context: IComponentContext;
   readonly namespace: string;
   readonly host: string;
   readonly jaegerHost: string;
@@ -249,7 +250,20 @@ export class Tracing implements IPlatformComponent {
       imageRegistryValues: (registry) => ({ jaeger: { image: { registry } } }),
       values: o.jaegerValues,
     });
-    this.state = { namespace, host, jaegerHost, samplingRate };
+    this.state = { context, namespace, host, jaegerHost, samplingRate };
+  }
+
+  /** With metrics collected, the collector scrapes the team's annotated pods: it alone gets through the team's default deny (on any port: pods choose their metrics port). */
+  public configureTeam(team: ITeam): void {
+    if (!this.options.metricsEndpoint) return;
+    const { context, namespace } = this.installed;
+    admitComponent(context.scope(Layer.APPS), `Scrape-${team.teamName}`, {
+      name: "tracing-collector-scrape",
+      namespace: team.namespace,
+      fromNamespace: namespace,
+      fromPods: collectorPodLabels(),
+      labels: team.platform.labels("tracing", "tracing-collector-scrape"),
+    });
   }
 
   /** Every service exports its traces to the collector, with its name and where it runs. */
