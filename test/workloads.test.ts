@@ -147,3 +147,10 @@ describe("team namespaces have one owner", () => {
     for (const namespace of ["kube-system", "default"]) expect(failure(() => dev().addTeam("t", { namespace }))).toContain(`namespace "${namespace}" belongs to Kubernetes itself`);
   });
 });
+
+test("a team's groups and allowed namespaces must be lists (YAML- or JSON-loaded input)", () => {
+  const p = new MicroservicePlatform(testApp(), "shop", { target: Target.kind(), profile: Profile.DEV });
+  expect(() => p.addTeam("a", { editGroups: "devs" as never })).toThrow('[shop-base/Teams/a] editGroups must be a list of group names (received: "devs"). Use e.g. editGroups: ["shop-devs"].');
+  expect(() => p.addTeam("b", { viewGroups: [""] })).toThrow("viewGroups must be a list of group names");
+  expect(() => p.addTeam("c", { allowIngressFromNamespaces: "catalog" as never })).toThrow("allowIngressFromNamespaces must be a list of namespace names");
+});

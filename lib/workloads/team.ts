@@ -57,6 +57,9 @@ export class Team extends Construct implements ITeam {
     const { name: _name, platform: _platform, ...options } = props;
     checkKnownOptions(this, options, TEAM_OPTIONS);
     checkDnsLabel(this, "the team name", props.name);
+    if (props.allowIngressFromNamespaces !== undefined) {
+      check(Array.isArray(props.allowIngressFromNamespaces), this, "allowIngressFromNamespaces must be a list of namespace names", props.allowIngressFromNamespaces, 'Use e.g. allowIngressFromNamespaces: ["catalog"].');
+    }
     this.teamName = props.name;
     this.platform = props.platform;
     this.namespaceName = props.namespace ?? props.name;
@@ -110,7 +113,9 @@ export class Team extends Construct implements ITeam {
     });
 
     const bind = (role: "edit" | "view", groups: string[] | undefined) => {
-      if (!groups || groups.length === 0) return;
+      if (groups === undefined) return;
+      check(Array.isArray(groups) && groups.every((g) => typeof g === "string" && /^\S{1,256}$/.test(g)), this, `${role}Groups must be a list of group names`, groups, `Use e.g. ${role}Groups: ["shop-devs"].`);
+      if (groups.length === 0) return;
       new RoleBindingV1(this, `${role === "edit" ? "Edit" : "View"}Binding`, {
         metadata: { name: `team-${role}`, namespace: namespaceRef },
         roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role },
