@@ -244,6 +244,15 @@ describe("autoscaling fails", () => {
     );
   });
 
+  test("with a CPU trigger beside a subscription that scales to zero, or a name too long for KEDA's HPA", () => {
+    const { platform: p } = platform();
+    const w = p.addService("w", { image: "shop/w:1.0.0" });
+    w.autoscale({ triggers: [ScaleTrigger.cpu({ utilization: 70 })] });
+    expect(failure(() => w.subscribe(p.broker.topic("t"), { route: "/t", scaleToZero: true }))).toContain("a CPU or memory trigger keeps it at one replica or more");
+    const long = p.addService("a".repeat(55), { image: "shop/l:1.0.0" });
+    expect(failure(() => long.autoscale({ triggers: [ScaleTrigger.http()] }))).toContain('would pass 63 characters');
+  });
+
   test("with bad trigger options, named", () => {
     expect(failure(() => ScaleTrigger.cron({ timezone: "Europe/Berlin", start: "every morning", end: "0 18 * * *", desiredReplicas: 2 }))).toContain("start must be a five-field cron expression");
     expect(failure(() => ScaleTrigger.cpu({ utilization: "70" as never }))).toContain("utilization must be a whole number from 1 to 1000000");

@@ -26,6 +26,8 @@ describe("services reached from outside", () => {
       rule: [{ host: "api.shop.example.com", http: { path: [{ path: "/v1", path_type: "Prefix", backend: { service: { name: "api", port: { number: 8080 } } } }] } }],
       tls: [{ hosts: ["api.shop.example.com"], secret_name: "api-tls" }],
     });
+    // the AWS Load Balancer Controller sends traffic to pod IPs (its default instance mode needs NodePorts)
+    expect(resourcesOf(apps, "kubernetes_ingress_v1")[0].metadata.annotations).toEqual({ "alb.ingress.kubernetes.io/target-type": "ip" });
   });
 
   test("an internal load balancer by default, with the target's annotations", () => {

@@ -146,6 +146,9 @@ class Handler(BaseHTTPRequestHandler):
         if path == "/v1/acl/token" and method == "PUT":
             t = json.loads(body); c["tokens"][t["AccessorID"]] = t; writes.append(["consul", "token", t["AccessorID"]])
             return self.answer(200, t)
+        if path.startswith("/v1/acl/token/") and method == "DELETE":
+            a = path.rsplit("/", 1)[1]; del c["tokens"][a]; writes.append(["consul", "revoke", a])
+            return self.answer(200, True)
         if path.startswith("/v1/acl/token/") and method == "PUT":
             a = path.rsplit("/", 1)[1]; c["tokens"][a].update(json.loads(body)); writes.append(["consul", "token", a])
             return self.answer(200, c["tokens"][a])
@@ -282,7 +285,9 @@ describe("Nacos sync against a fake Nacos 2.5", () => {
   test("a wrong admin password fails the Job instead of going on unauthenticated", () => {
     const wrong = runAgainstFakes(NACOS_SYNC_PROGRAM, spec, { "admin-password": "not-it" }, state, 1);
     expect(wrong.runs[0].code).not.toBe(0);
-    expect(wrong.runs[0].out).toContain("403");
+    expect(wrong.runs[0].out).toContain("the Nacos admin password differs from admin-password in the auth Secret");
+    // fatal at once: no retry loop against a server that will never accept it
+    expect(wrong.runs[0].out).not.toContain("waiting for the admin login");
     expect(wrong.runs[0].writes).toEqual([]);
   });
 });
@@ -323,6 +328,18 @@ describe("Consul sync against a fake Consul", () => {
 
   test("entries are written as <namespace>/<group>/<dataId>", () => {
     expect(state.consul.kv["orders/orders-api/data"]).toBe("timeout: 5s");
+  });
+
+  test("a team whose Secret was lost gets a new token, and the old one is revoked", () => {
+    const lost = JSON.parse(JSON.stringify(state));
+    delete lost.secrets["/api/v1/namespaces/orders/secrets/registry-credentials"];
+    const [oldAccessor] = Object.keys(lost.consul.tokens);
+    const again = runAgainstFakes(CONSUL_SYNC_PROGRAM, spec, { token: "bootstrap", "ca.crt": "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----" }, lost, 1);
+    expect(again.runs[0].code).toBe(0);
+    const tokens = Object.keys(again.state.consul.tokens);
+    expect(tokens).toHaveLength(1);
+    expect(tokens[0]).not.toBe(oldAccessor);
+    expect(again.runs[0].writes.map((w) => w.slice(0, 2))).toEqual([["consul", "revoke"], ["consul", "token"], ["kube", "POST"]]);
   });
 
   test("a new service of the team widens the policy on the next run", () => {

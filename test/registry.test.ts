@@ -238,6 +238,10 @@ describe("Nacos fails", () => {
       ["JWT", { header: "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJvcmRlcnMifQ.c2lnbmF0dXJlLXNpZ25hdHVyZQ" }],
       ["PEM", "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----"],
       ["AWS key id", { storage: "AKIAIOSFODNN7EXAMPLE" }],
+      ["JSON text", '{"db": {"password": "hunter2"}}'],
+      ["XML", "<config><password>hunter2</password></config>"],
+      ["URL with a password", { dsn: "postgres://app:hunter2@db:5432/orders" }],
+      ["properties with a space", "spring.datasource.password hunter2"],
     ];
     for (const [what, content] of cases) {
       const message = failure(() => nacos.config("orders", `${what.replace(/\W/g, "-")}.cfg`, content));
@@ -248,6 +252,7 @@ describe("Nacos fails", () => {
     // Placeholders the app resolves, and names that only mention a secret, are fine.
     expect(failure(() => nacos.config("orders", "ok.yaml", "password: ${DB_PASSWORD}\npasswordMinLength: 12\n"))).toBe("");
     expect(failure(() => nacos.config("orders", "ok.json", { tokenTtlSeconds: "" }))).toBe("");
+    expect(failure(() => nacos.config("orders", "ok2.json", { db: { passwordSecretName: "orders-db", url: "https://db.example.com" } }))).toBe("");
   });
 
   test("with a config entry declared twice with different content, or bad names", () => {
@@ -258,6 +263,15 @@ describe("Nacos fails", () => {
     expect(failure(() => nacos.config("g", "a.yaml", "x: 2"))).toContain("declared twice in namespace shop-shared with different content");
     expect(failure(() => nacos.config("g g", "a.yaml", "x"))).toContain("a config group must be");
     expect(failure(() => nacos.config("g", "a.yaml", ["x"] as never))).toContain("must be text or an object");
+    expect(failure(() => nacos.config("..", "a.yaml", "x"))).toContain("a config group must be");
+  });
+
+  test("with a team on the shared namespace, a dotted shared namespace, or MySQL storage without options", () => {
+    const nacos = new Nacos();
+    const { platform } = platformWith(nacos);
+    expect(failure(() => platform.addTeam("sneaky", { namespace: "shop-shared" }))).toContain("team sneaky's namespace is the registry's shared namespace, which every team reads");
+    expect(failure(() => platformWith(new Nacos({ sharedNamespace: "a.b" })))).toContain("sharedNamespace must be a DNS label");
+    expect(failure(() => platformWith(new Nacos({ storage: NacosStorage.mysql(undefined as never) }), Profile.DEV, Target.kind()))).toContain("MySQL storage needs { host, database, username, password }");
   });
 
   test("with a team of another platform", () => {
@@ -316,18 +330,17 @@ describe("Consul (PRODUCTION)", () => {
     expect(parse(values.server.affinity).podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey).toBe("kubernetes.io/hostname");
   });
 
-  test("services get the HTTPS address, the CA and their team's token by reference", () => {
+  test("services get the HTTPS address, the CA and their team's token by reference, in the variables Consul's API clients read", () => {
     const deployment = resourcesOf(stacks["shop-apps"], "kubernetes_deployment_v1").find((d) => d.metadata.name === "orders-api");
-    const token = { secret_key_ref: { name: "registry-credentials", key: "token" } };
-    expect(envOf(deployment)).toMatchObject({
+    const env = envOf(deployment);
+    expect(env).toMatchObject({
       CONSUL_HTTP_ADDR: "consul-server.shop-registry.svc:8501",
       CONSUL_HTTP_SSL: "true",
       CONSUL_CACERT: "/var/run/secrets/registry/ca.crt",
-      CONSUL_HTTP_TOKEN: token,
-      SPRING_CLOUD_CONSUL_DISCOVERY_HEALTHCHECKPATH: "/ready",
-      SPRING_CLOUD_CONSUL_DISCOVERY_ACLTOKEN: token,
-      SPRING_CLOUD_CONSUL_CONFIG_PREFIXES: "orders",
+      CONSUL_HTTP_TOKEN: { secret_key_ref: { name: "registry-credentials", key: "token" } },
+      CONSUL_KV_PREFIX: "orders/",
     });
+    expect(Object.keys(env).filter((k) => k.startsWith("SPRING_CLOUD_CONSUL"))).toEqual([]);
     const volumes = deployment.spec.template.spec.volume;
     expect(volumes.find((v: any) => v.secret?.secret_name === "registry-credentials" && !v.secret.items)).toBeDefined();
   });
@@ -340,13 +353,16 @@ describe("Consul (PRODUCTION)", () => {
       configuration: {
         client: { address: "consul-server.shop-registry.svc:8501", scheme: "https", tlsConfig: { caFile: "/var/run/secrets/registry-sidecar/ca.crt" } },
         selfRegister: true,
-        queryOptions: { useCache: true },
+        selfDeregister: true,
+        queryOptions: { useCache: true, filter: '"DAPR_PORT" in Service.Meta' },
       },
     });
     const deployment = resourcesOf(stacks["shop-apps"], "kubernetes_deployment_v1").find((d) => d.metadata.name === "orders-api");
     const annotations = deployment.spec.template.metadata.annotations;
     expect(annotations["dapr.io/env-from-secret"]).toBe("CONSUL_HTTP_TOKEN=registry-credentials:token");
     expect(annotations["dapr.io/volume-mounts"]).toBe("sidecar-secret-0:/var/run/secrets/registry-sidecar");
+    // Consul's servers health-check daprd from outside the pod: it listens on the pod's address (the team's policies still apply).
+    expect(annotations["dapr.io/sidecar-listen-addresses"]).toBe("0.0.0.0");
     expect(deployment.spec.template.spec.volume.find((v: any) => v.name === "sidecar-secret-0").secret).toEqual({ secret_name: "registry-credentials", items: [{ key: "ca.crt", path: "ca.crt" }] });
   });
 

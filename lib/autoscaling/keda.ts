@@ -260,6 +260,9 @@ export class Keda implements IPlatformComponent, IAutoscalingProvider {
     if (min === 0 && entry.triggers.every((t) => !t.canScaleToZero)) {
       throw new PlatformConfigError(site, `service ${entry.service.serviceName} scales on CPU or memory only, which cannot scale to zero: with no pod there is no usage to wake it`, "minReplicas: 0", "Use minReplicas: 1 or more, or add a trigger that can wake the service (backlog, HTTP, cron, Prometheus).");
     }
+    if (entry.zeroAsked && min === undefined && entry.triggers.some((t) => !t.canScaleToZero)) {
+      throw new PlatformConfigError(site, `service ${entry.service.serviceName} subscribes with scaleToZero, but a CPU or memory trigger keeps it at one replica or more`, "scaleToZero: true", "Drop scaleToZero from the subscription, or the CPU and memory triggers.");
+    }
     if (entry.zeroAsked && min !== undefined && min > 0) {
       throw new PlatformConfigError(site, `service ${entry.service.serviceName} subscribes with scaleToZero, but its autoscaler keeps minReplicas: ${min}`, min, "Drop scaleToZero from the subscription, or minReplicas from autoscale().");
     }
@@ -273,6 +276,8 @@ export class Keda implements IPlatformComponent, IAutoscalingProvider {
     }
     const existing = this.scaled.get(service);
     if (existing) return existing;
+    // KEDA names the HPA it makes "keda-hpa-<name>", a DNS label.
+    check(service.serviceName.length <= 54, site, `service ${service.serviceName} has a name too long to autoscale: KEDA's HPA "keda-hpa-${service.serviceName}" would pass 63 characters`, service.serviceName, "Use a service name of at most 54 characters.");
     service.markAutoscaled();
     const apps = this.installed.context.scope(Layer.APPS);
     const scope = (apps.node.tryFindChild(service.team.teamName) as Construct | undefined) ?? new Construct(apps, service.team.teamName);

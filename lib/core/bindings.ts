@@ -162,7 +162,7 @@ export interface RegistryCredentials {
 
 /** Options of a configuration entry. */
 export interface ConfigEntryOptions {
-  /** The team whose registry namespace holds the entry. @default - the platform-wide namespace ("public" in Nacos, "platform/" in Consul's key space) */
+  /** The team whose registry namespace holds the entry. @default - the shared namespace every team reads ("<platform>-shared": a Nacos namespace, a Consul key prefix) */
   readonly team?: ITeam;
   /** Content type, as the config center shows it. @default - "json" for an object, "text" for a string */
   readonly format?: "text" | "json" | "yaml" | "properties" | "xml" | "html";
@@ -208,6 +208,8 @@ export interface SidecarNameResolution {
   readonly secretEnv?: Record<string, SecretKeyRef>;
   /** Keys of a Secret of the service's namespace, mounted read-only into the sidecar at `path`. @default - none */
   readonly mount?: { readonly secretName: string; readonly keys: string[]; readonly path: string };
+  /** The registry calls the sidecar's health endpoint from outside the pod, so the sidecar must listen on the pod's address, not only on loopback. @default false */
+  readonly healthCheckedFromOutside?: boolean;
 }
 
 /** Whether a component is the platform's service registry. */

@@ -174,11 +174,14 @@ export const TRACE_SAMPLING_RATE: Record<Size, number> = {
   [Size.TINY]: 1,
 };
 
-/** Default sizes of a Nacos member (JVM: heap + young generation), and its data volume, by size. Heap stays ~40% under the limit for metaspace (the image caps it at 320m in cluster mode), direct buffers and JRaft. */
-export const NACOS_DEFAULTS: Record<Size, JvmResources & { youngGeneration: string; storage: string }> = {
-  [Size.LARGE]: { cpu: "500m", memory: "2Gi", memoryLimit: "2Gi", heap: "1g", directMemory: "256m", youngGeneration: "384m", storage: "10Gi" },
-  [Size.SMALL]: { cpu: "200m", memory: "1Gi", memoryLimit: "1Gi", heap: "512m", directMemory: "128m", youngGeneration: "192m", storage: "2Gi" },
-  [Size.TINY]: { cpu: "100m", memory: "768Mi", memoryLimit: "768Mi", heap: "320m", directMemory: "64m", youngGeneration: "128m", storage: "1Gi" },
+/**
+ * Default sizes of a Nacos member (JVM: heap + young generation), its data volume and the cap of
+ * its logs volume (rolling logs, GC logs and a heap dump on OOM, which the start script always
+ * writes there), by size. Heap stays ~40% under the limit for metaspace (the image caps it at 320m in cluster mode), direct buffers and JRaft. */
+export const NACOS_DEFAULTS: Record<Size, JvmResources & { youngGeneration: string; storage: string; logs: string }> = {
+  [Size.LARGE]: { cpu: "500m", memory: "2Gi", memoryLimit: "2Gi", heap: "1g", directMemory: "256m", youngGeneration: "384m", storage: "10Gi", logs: "8Gi" },
+  [Size.SMALL]: { cpu: "200m", memory: "1Gi", memoryLimit: "1Gi", heap: "512m", directMemory: "128m", youngGeneration: "192m", storage: "2Gi", logs: "4Gi" },
+  [Size.TINY]: { cpu: "100m", memory: "768Mi", memoryLimit: "768Mi", heap: "320m", directMemory: "64m", youngGeneration: "128m", storage: "1Gi", logs: "2Gi" },
 };
 
 /** Default resources of a Consul server, and its data volume, by size. */

@@ -4,11 +4,14 @@ import { isDnsSubdomain } from "./names";
 
 /** Key names that hold credentials (password, secret, token, private or API keys, credentials). */
 const SECRET_KEY = /(pass(word|wd|phrase)?$|pwd$|secret|token|credential|private[-_.]?key|api[-_.]?key|access[-_.]?key|auth[-_.]?key|signing[-_.]?key)/i;
+/** Key names that only name or point at a secret (a Secret's name, a reference, an id, a file). */
+const SECRET_POINTER = /(name|ref|id|file|path|ttl|seconds|length|enabled|type|url|uri|header)$/i;
 /** Values that are credentials whatever their key: PEM private keys, JWTs, AWS access key ids. */
 const SECRET_VALUES: [RegExp, string][] = [
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, "a PEM private key"],
   [/\beyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]{8,}/, "a JSON Web Token"],
   [/\b(AKIA|ASIA)[0-9A-Z]{16}\b/, "an AWS access key id"],
+  [/[a-z][a-z0-9+.-]*:\/\/[^\s/:@]+:[^\s/@]+@/i, "a URL with a password"],
 ];
 /** A value that only points at a secret (a placeholder the app resolves), not a secret itself. */
 const REFERENCE = /^\s*(\$\{[^}]*\}|\$\([^)]*\)|<[^>]*>|)\s*$/;
@@ -22,9 +25,24 @@ export function findLiteralSecret(content: unknown, path = ""): string | undefin
   if (typeof content === "string") {
     for (const [pattern, what] of SECRET_VALUES) if (pattern.test(content)) return `${path || "content"} (${what})`;
     if (path) return undefined;
-    for (const line of content.split(/\r?\n/)) {
-      const m = /^\s*["']?([\w.-]+)["']?\s*[:=]\s*(.*)$/.exec(line);
-      if (m && SECRET_KEY.test(m[1]) && !REFERENCE.test(m[2].replace(/^["']|["']$/g, ""))) return `line "${m[1]}"`;
+    // JSON text is read as what it is.
+    if (/^\s*[[{]/.test(content)) {
+      try {
+        return findLiteralSecret(JSON.parse(content), "json");
+      } catch {
+        // not JSON: read as lines below
+      }
+    }
+    // "key": "value", key: value, key=value, key value (properties), <key>value</key>, anywhere in the text.
+    const pairs = [
+      /["']?([\w.-]+)["']?[ \t]*[:=][ \t]*["']?(\$\{[^}]*\}|[^"'\s,}]*)/g,
+      /^\s*([\w.-]+)\s+(\S+)\s*$/gm,
+      /<([\w.-]+)>([^<]*)<\/\1>/g,
+    ];
+    for (const pattern of pairs) {
+      for (const m of content.matchAll(pattern)) {
+        if (isSecretKey(m[1]) && !REFERENCE.test(m[2])) return `"${m[1]}"`;
+      }
     }
     return undefined;
   }
@@ -38,12 +56,16 @@ export function findLiteralSecret(content: unknown, path = ""): string | undefin
   if (content && typeof content === "object") {
     for (const [key, value] of Object.entries(content)) {
       const at = path ? `${path}.${key}` : key;
-      if (SECRET_KEY.test(key) && (typeof value === "number" || (typeof value === "string" && !REFERENCE.test(value)))) return at;
+      if (isSecretKey(key) && (typeof value === "number" || (typeof value === "string" && !REFERENCE.test(value)))) return at;
       const found = findLiteralSecret(value, at);
       if (found) return found;
     }
   }
   return undefined;
+}
+
+function isSecretKey(key: string): boolean {
+  return SECRET_KEY.test(key) && !SECRET_POINTER.test(key);
 }
 
 /**

@@ -62,6 +62,8 @@ export interface TargetSpec {
   readonly internalLoadBalancerAnnotations?: Record<string, string>;
   /** IngressClass of the cluster's ingress controller, for services exposed through an Ingress. @default - none: such services must name one */
   readonly ingressClassName?: string;
+  /** Annotations every Ingress needs on this target (e.g. the AWS Load Balancer Controller's IP targets for ClusterIP Services). @default {} */
+  readonly ingressAnnotations?: Record<string, string>;
   /** Default object store for tiered storage. */
   readonly objectStorage: ObjectStorage;
   /** How workloads get cloud identities. @default - none: credentials come from a Secret */
@@ -130,6 +132,8 @@ export class Target {
     const clusterName = options.clusterName ?? "platform";
     return new Target("Target.eks", options, CLOUD_OPTIONS, {
       kind: "eks",
+      // The controller's default "instance" targets need NodePort Services; services are ClusterIP.
+      ingressAnnotations: { "alb.ingress.kubernetes.io/target-type": "ip" },
       ingressClassName: options.ingressClassName ?? "alb",
       region: options.region,
       zones: expandZones(options.zones, (z) => `${options.region}${z}`, /^[a-z]$/),
@@ -258,7 +262,7 @@ export class Target {
   /** Any other cluster (on-premises, OpenShift, another cloud): say everything a target knows. */
   public static custom(spec: TargetSpec): Target {
     return new Target("Target.custom", spec, [
-      "kind", "region", "zones", "zoneLabel", "storage", "internalLoadBalancerAnnotations", "ingressClassName",
+      "kind", "region", "zones", "zoneLabel", "storage", "internalLoadBalancerAnnotations", "ingressClassName", "ingressAnnotations",
       "objectStorage", "workloadIdentity", "connection", "singleNode",
     ], spec);
   }
@@ -277,6 +281,8 @@ export class Target {
   public readonly internalLoadBalancerAnnotations: Readonly<Record<string, string>>;
   /** IngressClass for exposed services, if the target has a default. */
   public readonly ingressClassName?: string;
+  /** Annotations every Ingress gets on this target. */
+  public readonly ingressAnnotations: Readonly<Record<string, string>>;
   /** Default object store for cold data. */
   public readonly objectStorage: ObjectStorage;
   /** Workload identity style, if the target has one. */
@@ -299,6 +305,7 @@ export class Target {
     this.storage = spec.storage;
     this.internalLoadBalancerAnnotations = spec.internalLoadBalancerAnnotations ?? {};
     this.ingressClassName = spec.ingressClassName;
+    this.ingressAnnotations = spec.ingressAnnotations ?? {};
     this.objectStorage = spec.objectStorage;
     this.workloadIdentity = spec.workloadIdentity;
     this.connection = spec.connection;

@@ -49,7 +49,13 @@ def ensure_policy(name, rules, description):
 
 def ensure_token(accessor, secret, policy_id, description):
     body = {"Description": description, "Policies": [{"ID": policy_id}]}
-    for token in consul_json("GET", "/v1/acl/tokens") or []:
+    tokens = consul_json("GET", "/v1/acl/tokens") or []
+    # A team's token whose Secret was lost is revoked: one live token per team.
+    for token in tokens:
+        if token.get("Description") == description and token.get("AccessorID") != accessor:
+            consul("DELETE", "/v1/acl/token/" + token["AccessorID"])
+            log("revoked an old token of %s" % description)
+    for token in tokens:
         if token.get("AccessorID") == accessor:
             if [p.get("ID") for p in token.get("Policies") or []] != [policy_id] or token.get("Description") != description:
                 consul("PUT", "/v1/acl/token/" + accessor, body)

@@ -179,29 +179,20 @@ export class Consul extends RegistryBase {
   }
 
   /**
-   * Every service gets the HTTPS address, the CA and its team's token in the Consul API client's
-   * own variables (`CONSUL_HTTP_ADDR`, `CONSUL_HTTP_SSL`, `CONSUL_CACERT`, `CONSUL_HTTP_TOKEN`),
-   * and Spring Cloud Consul's properties by relaxed binding, with its name, port and readiness
-   * path for the registration's HTTP check, and its team's key prefix for configuration.
+   * Every service gets the HTTPS address, the CA and its team's token in the variables Consul's
+   * API clients read (`CONSUL_HTTP_ADDR`, `CONSUL_HTTP_SSL`, `CONSUL_CACERT`, `CONSUL_HTTP_TOKEN`;
+   * Go's, and the Node and Python clients that follow it), and its team's key prefix for
+   * configuration (`CONSUL_KV_PREFIX`, the platform's name).
    */
   public configureService(service: IServiceBinding): void {
     const credentials = this.credentialsOf(service.team);
     service.mountSecret(credentials.secretName, SERVICE_CREDENTIALS_DIR);
-    const token = credentials.token!;
     const env: [string, string | SecretKeyRef][] = [
       ["CONSUL_HTTP_ADDR", this.address],
       ["CONSUL_HTTP_SSL", "true"],
       ["CONSUL_CACERT", `${SERVICE_CREDENTIALS_DIR}/ca.crt`],
-      ["CONSUL_HTTP_TOKEN", token],
-      ["SPRING_CLOUD_CONSUL_HOST", this.installed.host],
-      ["SPRING_CLOUD_CONSUL_PORT", String(CONSUL_CLIENT_PORTS.https)],
-      ["SPRING_CLOUD_CONSUL_SCHEME", "https"],
-      ["SPRING_CLOUD_CONSUL_DISCOVERY_SERVICENAME", service.serviceName],
-      ["SPRING_CLOUD_CONSUL_DISCOVERY_PORT", String(service.port)],
-      ["SPRING_CLOUD_CONSUL_DISCOVERY_HEALTHCHECKPATH", service.readinessPath],
-      ["SPRING_CLOUD_CONSUL_DISCOVERY_ACLTOKEN", token],
-      ["SPRING_CLOUD_CONSUL_CONFIG_ACLTOKEN", token],
-      ["SPRING_CLOUD_CONSUL_CONFIG_PREFIXES", this.namespaceOf(service.team)],
+      ["CONSUL_HTTP_TOKEN", credentials.token!],
+      ["CONSUL_KV_PREFIX", `${this.namespaceOf(service.team)}/`],
     ];
     for (const [name, value] of env) service.addEnv(name, value);
   }
@@ -214,11 +205,15 @@ export class Consul extends RegistryBase {
       version: "v1",
       configuration: {
         client: { address: this.address, scheme: "https", tlsConfig: { caFile: `${SIDECAR_CREDENTIALS_DIR}/ca.crt` } },
+        // Registered on start, removed on a clean stop (scale-downs included); the servers check daprd's health endpoint.
         selfRegister: true,
-        queryOptions: { useCache: true },
+        selfDeregister: true,
+        // Only instances registered by a sidecar carry DAPR_PORT: apps that register themselves are skipped.
+        queryOptions: { useCache: true, filter: '"DAPR_PORT" in Service.Meta' },
       },
       secretEnv: { CONSUL_HTTP_TOKEN: credentials.token! },
       mount: { secretName: credentials.secretName, keys: ["ca.crt"], path: SIDECAR_CREDENTIALS_DIR },
+      healthCheckedFromOutside: true,
     };
   }
 

@@ -24,7 +24,7 @@ def generate():
     if current is not None:
         missing = [k for k in AUTH_KEYS if not current.get(k)]
         if missing:
-            raise SystemExit("Secret %s/%s lacks %s: add the keys, or delete the Secret to have it generated" % (namespace, name, ", ".join(missing)))
+            raise SystemExit("Secret %s/%s lacks %s: add the keys (on a fresh install only, deleting the Secret has it generated; Nacos keeps its admin password once set)" % (namespace, name, ", ".join(missing)))
         log("Secret %s/%s is in place" % (namespace, name))
         return
     values = {
@@ -71,8 +71,13 @@ def login():
     # later calls answer HTTP 200 with {"code": 409} in the body.
     _, text = http(BASE + "/nacos/v1/auth/users/admin", "POST", form={"password": password})
     body = json.loads(text) if text.startswith("{") else {}
-    log("admin: %s" % ("already initialized" if body.get("code") == 409 else "initialized"))
-    _, text = http(BASE + "/nacos/v1/auth/login", "POST", form={"username": ADMIN, "password": password})
+    initialized_before = body.get("code") == 409
+    log("admin: %s" % ("already initialized" if initialized_before else "initialized"))
+    status, text = http(BASE + "/nacos/v1/auth/login", "POST", form={"username": ADMIN, "password": password}, accept=(200, 403))
+    if status == 403:
+        # Not a starting server: the admin's password is not the one in the auth Secret. Retrying cannot help.
+        raise SystemExit("the Nacos admin password differs from admin-password in the auth Secret (was the Secret replaced after the first install?): "
+                         "put the original password back in the Secret, or set it in Nacos with PUT /nacos/v1/auth/users")
     TOKEN = json.loads(text)["accessToken"]
 
 

@@ -159,11 +159,11 @@ export class Nacos extends RegistryBase {
     }
     const storage = o.storage ?? NacosStorage.embedded();
     check(storage instanceof NacosStorage, site, "storage must come from NacosStorage.embedded() or NacosStorage.mysql({...})", storage, "Use NacosStorage.embedded() or NacosStorage.mysql({ host, database, username, password: { secretName, key } }).");
-    if (storage.mysql) checkMysql(`${site}.storage`, storage.mysql);
+    if (storage.kind === "mysql") checkMysql(`${site}.storage`, storage.mysql!);
     const sizes = NACOS_DEFAULTS[platform.profile.size];
     const volumeSize = o.volumeSize ?? sizes.storage;
     check(isQuantity(volumeSize), site, "volumeSize must be a Kubernetes quantity", volumeSize, 'Use e.g. "10Gi".');
-    if (o.sharedNamespace !== undefined) check(isDnsSubdomain(o.sharedNamespace) && o.sharedNamespace.length <= 63, site, "sharedNamespace must be a DNS label", o.sharedNamespace, 'Use e.g. "shared".');
+    if (o.sharedNamespace !== undefined) check(typeof o.sharedNamespace === "string" && /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(o.sharedNamespace), site, "sharedNamespace must be a DNS label (a Nacos namespace id takes no dots)", o.sharedNamespace, 'Use e.g. "shared".');
 
     const namespace = `${platform.platformName}-registry`;
     const host = `${NAME}.${namespace}.svc.cluster.local`;
@@ -328,7 +328,7 @@ export class Nacos extends RegistryBase {
             ],
             volume: [
               { name: "conf", emptyDir: { sizeLimit: "16Mi" } },
-              { name: "logs", emptyDir: { sizeLimit: "1Gi" } },
+              { name: "logs", emptyDir: { sizeLimit: sizes.logs } },
               { name: "tmp", emptyDir: { sizeLimit: "256Mi" } },
             ],
           },

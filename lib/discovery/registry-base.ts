@@ -16,7 +16,7 @@ export interface ConfigEntry {
 /** Name of the Secret that holds a team's registry credentials, in the team's namespace. */
 export const REGISTRY_CREDENTIALS_SECRET = "registry-credentials";
 /** Group and data id: what Nacos accepts (letters, digits, '-', '_', '.', ':'), and a key segment in Consul. */
-const CONFIG_NAME = /^[A-Za-z0-9_.:-]{1,128}$/;
+const CONFIG_NAME = /^(?=.*[A-Za-z0-9])[A-Za-z0-9_.:-]{1,128}$/;
 const FORMATS = ["text", "json", "yaml", "properties", "xml", "html"];
 const MAX_CONTENT = 100 * 1024;
 
@@ -45,13 +45,14 @@ export abstract class RegistryBase implements IPlatformComponent, IServiceRegist
   }
 
   public configureTeam(team: ITeam): void {
+    check(team.namespaceName !== this.sharedNamespace, this.site, `team ${team.teamName}'s namespace is the registry's shared namespace, which every team reads`, team.namespaceName, "Give the team another namespace.");
     this.teams.add(team);
   }
 
   public config(group: string, dataId: string, content: string | Record<string, unknown>, options: ConfigEntryOptions = {}): void {
     const site = this.site;
-    check(typeof group === "string" && CONFIG_NAME.test(group), site, "a config group must be 1 to 128 letters, digits, '-', '_', '.' or ':'", group, 'Use e.g. "DEFAULT_GROUP" or "orders".');
-    check(typeof dataId === "string" && CONFIG_NAME.test(dataId), site, "a config dataId must be 1 to 128 letters, digits, '-', '_', '.' or ':'", dataId, 'Use e.g. "orders.yaml".');
+    check(typeof group === "string" && CONFIG_NAME.test(group), site, "a config group must be 1 to 128 letters, digits, '-', '_', '.' or ':', with a letter or digit", group, 'Use e.g. "DEFAULT_GROUP" or "orders".');
+    check(typeof dataId === "string" && CONFIG_NAME.test(dataId), site, "a config dataId must be 1 to 128 letters, digits, '-', '_', '.' or ':', with a letter or digit", dataId, 'Use e.g. "orders.yaml".');
     check(!!options && typeof options === "object" && !Array.isArray(options), site, "config options must be an object", options, "Pass { team?, format? }.");
     checkKnownOptions(site, options, ["team", "format"]);
     const where = `${group}/${dataId}`;

@@ -40,8 +40,8 @@ const SPEC_DIR = "/etc/registry-job";
 
 /**
  * A small reconciler run as a Job (Python from the pinned `python` image, standard library only),
- * run again whenever what it reconciles or its program changes (the Job's name carries a hash of
- * both, so Terraform replaces it). The registries use it to generate their own Secrets in the
+ * run again whenever what it reconciles or its program changes (its pod template carries a hash
+ * of both, and a Job's template cannot change in place, so Terraform replaces it). The registries use it to generate their own Secrets in the
  * cluster, and to publish teams, credentials and configuration entries to the running registry.
  *
  * RBAC is the narrowest that works: its own Secrets by name; in each team namespace it writes

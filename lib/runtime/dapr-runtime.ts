@@ -286,6 +286,9 @@ export class DaprRuntime implements IPlatformComponent, IMessagingProvider {
         service.addPodAnnotations({ "dapr.io/env-from-secret": fromSecrets.map(([name, ref]) => `${name}=${ref.secretName}:${ref.key}`).join(",") });
       }
       if (resolution.mount) this.mountIntoSidecar(service, service.addSecretVolume(resolution.mount.secretName, resolution.mount.keys), resolution.mount.path);
+      // daprd listens on loopback by default; the registry's health check comes from its servers. The team's
+      // default deny still admits only its own pods and the registry's servers.
+      if (resolution.healthCheckedFromOutside) service.addPodAnnotations({ "dapr.io/sidecar-listen-addresses": "0.0.0.0" });
     }
   }
 

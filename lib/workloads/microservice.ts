@@ -295,8 +295,9 @@ export class Microservice extends Construct implements IServiceBinding {
       throw new PlatformConfigError(this, `target ${this.platform.target.kind} has no default IngressClass`, "no className", 'Pass ingress.className (e.g. "nginx"), or give the target ingressClassName.');
     }
     check(isDnsSubdomain(className), this, "ingress.className must be an IngressClass name", className, 'Use e.g. "nginx".');
+    const annotations = this.platform.target.ingressAnnotations;
     new (loadIngressModule().IngressV1)(this, "Ingress", {
-      metadata: { name: this.serviceName, namespace: this.namespace, labels },
+      metadata: { name: this.serviceName, namespace: this.namespace, labels, annotations: Object.keys(annotations).length > 0 ? { ...annotations } : undefined },
       spec: {
         ingressClassName: className,
         rule: [{ host: ing.host, http: { path: [{ path, pathType: "Prefix", backend: { service: { name: this.serviceName, port: { number: this.port } } } }] } }],
