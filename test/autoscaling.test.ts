@@ -3,7 +3,7 @@ import { parse } from "yaml";
 import { ScaledObject } from "@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject";
 import { TriggerAuthentication } from "@kubernetes-models/keda/keda.sh/v1alpha1/TriggerAuthentication";
 import { DaprRuntime, Keda, MicroservicePlatform, Mirror, PlatformConfigError, Profile, PulsarTopic, ScaleTrigger, Target } from "../lib";
-import { resourcesOf, stackNames, terraformString, testApp } from "./helpers";
+import { failure, resourcesOf, stackNames, terraformString, testApp } from "./helpers";
 
 const eks = () => Target.eks({ region: "eu-west-1", zones: ["a", "b", "c"] });
 
@@ -16,15 +16,6 @@ const release = (stacks: Record<string, any>, name: string) => {
   return undefined;
 };
 
-function failure(make: () => unknown): string {
-  try {
-    make();
-  } catch (e) {
-    expect(e).toBeInstanceOf(PlatformConfigError);
-    return (e as Error).message;
-  }
-  return "";
-}
 
 function platform(options: { profile?: Profile; mirror?: Mirror; keda?: Keda } = {}) {
   const app = testApp();

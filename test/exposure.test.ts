@@ -1,17 +1,8 @@
 import { Testing, TerraformStack } from "cdktf";
 import { Keda, MicroservicePlatform, PlatformConfigError, Profile, Protocol, ScaleTrigger, Target } from "../lib";
-import { resourcesOf, synthStack, testApp } from "./helpers";
+import { failure, resourcesOf, synthStack, testApp } from "./helpers";
 
 const eks = () => Target.eks({ region: "eu-west-1", zones: ["a", "b", "c"] });
-function failure(make: () => unknown): string {
-  try {
-    make();
-  } catch (e) {
-    expect(e).toBeInstanceOf(PlatformConfigError);
-    return (e as Error).message;
-  }
-  return "";
-}
 
 describe("services reached from outside", () => {
   const app = testApp();

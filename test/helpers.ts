@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App, Testing, TerraformStack } from "cdktf";
+import { PlatformConfigError } from "../lib/core/errors";
 
 // One temporary directory per test file for every app's outdir, removed after the file's tests
 // (test/setup.ts); Testing.app() alone leaves a directory in the system's temp dir per app.
@@ -39,4 +40,15 @@ export function stackNames(app: App): string[] {
 /** What Terraform hands the provider for a string of the JSON: `$${` and `%%{` are literal `${` and `%{`. */
 export function terraformString(value: string): string {
   return value.replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{");
+}
+
+/** The message of the PlatformConfigError that `make` throws, or "" when it throws nothing (any other error fails the test). */
+export function failure(make: () => unknown): string {
+  try {
+    make();
+  } catch (e) {
+    expect(e).toBeInstanceOf(PlatformConfigError);
+    return (e as Error).message;
+  }
+  return "";
 }

@@ -1,7 +1,7 @@
 import { App, Testing, TerraformStack } from "cdktf";
 import { parse } from "yaml";
 import { Consul, DaprRuntime, MicroservicePlatform, Nacos, NacosStorage, PlatformConfigError, Profile, Target, TraceStorage, Tracing } from "../lib";
-import { resourcesOf, stackNames, terraformString, testApp } from "./helpers";
+import { failure, resourcesOf, stackNames, terraformString, testApp } from "./helpers";
 
 const eks = () => Target.eks({ region: "eu-west-1", zones: ["a", "b", "c"] });
 
@@ -17,16 +17,6 @@ function platformWith(registry: Nacos | Consul, profile = Profile.PRODUCTION, ta
   return { app, platform };
 }
 
-/** The message a construction throws, or "" when it does not. */
-function failure(make: () => unknown): string {
-  try {
-    make();
-  } catch (e) {
-    expect(e).toBeInstanceOf(PlatformConfigError);
-    return (e as Error).message;
-  }
-  return "";
-}
 
 describe("Nacos (PRODUCTION)", () => {
   const nacos = new Nacos();
