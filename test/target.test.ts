@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
-import { KubernetesConnection, ObjectStorageService, Target } from "../lib";
+import { KubernetesConnection, MicroservicePlatform, Mirror, ObjectStorageService, OffloadStore, Profile, Target } from "../lib";
+import { testApp } from "./helpers";
 
 const scope = new Construct(undefined as any, "shop");
 
@@ -96,5 +97,35 @@ describe("Target validation", () => {
 
   test("fails if a single node is asked to hold three zones", () => {
     expect(() => Target.k3s().validate(scope, 3)).toThrow(/needs at least 3 zones/);
+  });
+});
+
+describe("input that did not come from the type checker (regressions)", () => {
+  const message = (make: () => unknown) => {
+    try {
+      make();
+    } catch (e) {
+      expect((e as Error).name).toBe("PlatformConfigError");
+      return (e as Error).message;
+    }
+    return "";
+  };
+  const platform = (props: object) => new MicroservicePlatform(testApp(), "p", { target: Target.kind(), profile: Profile.DEV, ...props });
+
+  test("a cloud target without options, or with zones that are not a list", () => {
+    expect(message(() => Target.eks(undefined as never))).toBe("[Target.eks] a cloud target needs its options (received: undefined). Pass e.g. { region: \"eu-west-1\", zones: [\"a\", \"b\", \"c\"] }.");
+    expect(message(() => Target.gke({ region: "europe-west1", zones: "abc" as never }))).toContain("zones must be a list of zone names");
+  });
+
+  test("image pull secrets that are not a list", () => {
+    expect(message(() => platform({ mirror: Mirror.of({ imagePullSecrets: "regcred" as never }) }))).toContain("imagePullSecrets must be a list of Secret names");
+  });
+
+  test("an object store without options", () => {
+    expect(message(() => platform({ broker: { offload: (OffloadStore.gcs as (b: string) => OffloadStore)("bucket") } }))).toContain("the store needs its options");
+  });
+
+  test("a profile setting given as a string", () => {
+    expect(message(() => platform({ profile: Profile.DEV.with({ requireTransportSecurity: "false" as never }) }))).toContain("requireTransportSecurity must be true or false");
   });
 });

@@ -176,6 +176,7 @@ export class OffloadStore {
    */
   public render(site: string, target: Target, brokers: number): OffloadRendering {
     const where = `${site}/${this.factory}`;
+    check(!!this.options && typeof this.options === "object" && !Array.isArray(this.options), where, "the store needs its options", this.options, `Pass { ${this.known.join(", ")} }, e.g. OffloadStore.gcs("bucket", { credentials: OffloadCredentials.fromSecret("gcs-key") }).`);
     checkKnownOptions(where, this.options, this.known);
     const opts = this.options as Partial<ObjectStoreOptions & MinioOptions & FilesystemOffloadOptions>;
 

@@ -1,4 +1,5 @@
 import { IConstruct } from "constructs";
+import { isDnsSubdomain } from "./names";
 import { check, checkKnownOptions } from "./errors";
 
 /** Options of `Mirror.of()`. */
@@ -42,13 +43,22 @@ export class Mirror {
   private constructor(private readonly options: MirrorOptions) {
     this.chartRepository = options.chartRepository?.replace(/\/+$/, "");
     this.imageRegistry = options.imageRegistry?.replace(/\/+$/, "");
-    this.imagePullSecrets = options.imagePullSecrets ?? [];
+    // Kept as given when it is not a list: validate() reports it.
+    this.imagePullSecrets = Array.isArray(options.imagePullSecrets) ? options.imagePullSecrets : [];
   }
 
   /** Checks the URLs; errors name `scope`'s path. */
   public validate(scope: IConstruct): void {
     const site = `${scope.node.path}/Mirror`;
     checkKnownOptions(site, this.options, ["chartRepository", "imageRegistry", "imagePullSecrets"]);
+    const secrets = this.options.imagePullSecrets;
+    check(
+      secrets === undefined || (Array.isArray(secrets) && secrets.every((n) => isDnsSubdomain(n))),
+      site,
+      "imagePullSecrets must be a list of Secret names",
+      secrets,
+      'Use e.g. imagePullSecrets: ["regcred"].',
+    );
     if (this.chartRepository !== undefined) {
       check(
         isUrl(this.chartRepository, ["http:", "https:", "oci:"]),

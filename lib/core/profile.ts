@@ -117,6 +117,9 @@ export class Profile implements ProfileSettings {
       this.quorumSize,
       "Use 1, 3 or 5.",
     );
+    for (const key of ["zoneSpread", "requireTransportSecurity", "retainVolumes"] as const) {
+      check(typeof this[key] === "boolean", site, `${key} must be true or false`, this[key], `Use ${key}: true or false (a string such as "false" would read as true).`);
+    }
     check(Object.values(Size).includes(this.size), site, "size is not one of the known sizes", this.size, `Use one of Size.${Object.keys(Size).join(", Size.")}.`);
     if (this.minZones >= 3) {
       check(this.quorumSize >= 3, site, `a ${this.minZones}-zone profile needs quorums of at least 3 to survive a zone loss`, this.quorumSize, "Use quorumSize: 3 (one member per zone) or 5.");

@@ -129,6 +129,7 @@ const LOCAL_OPTIONS = ["zones", "connection", "clusterName", "objectStorage", "i
 export class Target {
   /** Amazon EKS. Zones "a" expand to "<region>a". Context default: the cluster name (`aws eks update-kubeconfig --alias`). */
   public static eks(options: CloudTargetOptions): Target {
+    cloudOptionsGiven("Target.eks", options);
     const clusterName = options.clusterName ?? "platform";
     return new Target("Target.eks", options, CLOUD_OPTIONS, {
       kind: "eks",
@@ -151,6 +152,7 @@ export class Target {
 
   /** Google GKE. Zones "b" expand to "<region>-b". Context default: gcloud's `gke_<project>_<region>_<cluster>`. */
   public static gke(options: GkeTargetOptions): Target {
+    cloudOptionsGiven("Target.gke", options);
     const clusterName = options.clusterName ?? "platform";
     return new Target("Target.gke", options, [...CLOUD_OPTIONS, "project"], {
       kind: "gke",
@@ -169,6 +171,7 @@ export class Target {
 
   /** Azure AKS. `region` is the location; zones "1" expand to "<location>-1". Context default: the cluster name. */
   public static aks(options: CloudTargetOptions): Target {
+    cloudOptionsGiven("Target.aks", options);
     const clusterName = options.clusterName ?? "platform";
     return new Target("Target.aks", options, CLOUD_OPTIONS, {
       kind: "aks",
@@ -192,6 +195,7 @@ export class Target {
    * so object-store credentials come from a Secret.
    */
   public static tke(options: TkeTargetOptions): Target {
+    cloudOptionsGiven("Target.tke", options);
     const clusterName = options.clusterName ?? "platform";
     return new Target("Target.tke", options, [...CLOUD_OPTIONS, "internalSubnetId"], {
       kind: "tke",
@@ -213,6 +217,7 @@ export class Target {
 
   /** Alibaba Cloud ACK. Zones "h" expand to "<region>-h" (e.g. "cn-hangzhou-h"); RRSA for workload identity. */
   public static ack(options: CloudTargetOptions): Target {
+    cloudOptionsGiven("Target.ack", options);
     const clusterName = options.clusterName ?? "platform";
     return new Target("Target.ack", options, CLOUD_OPTIONS, {
       kind: "ack",
@@ -343,6 +348,13 @@ export class Target {
     if (this.ingressClassName !== undefined) check(isDnsSubdomain(this.ingressClassName), site, "ingressClassName must be an IngressClass name", this.ingressClassName, 'Use e.g. "nginx".');
     check(!!this.storage?.provisioner, site, "storage.provisioner is required", this.storage, 'Name the CSI provisioner of a zonal disk, e.g. { provisioner: "ebs.csi.aws.com" }.');
   }
+}
+
+/** A cloud factory's options must be an object, with zones as a list (JSON- or YAML-loaded input). */
+function cloudOptionsGiven(factory: string, options: unknown): void {
+  check(!!options && typeof options === "object" && !Array.isArray(options), factory, "a cloud target needs its options", options, 'Pass e.g. { region: "eu-west-1", zones: ["a", "b", "c"] }.');
+  const zones = (options as { zones?: unknown }).zones;
+  check(Array.isArray(zones), factory, "zones must be a list of zone names", zones, 'Pass e.g. zones: ["a", "b", "c"].');
 }
 
 /** Expands zone suffixes ("a") into full names ("eu-west-1a"); full names pass through. */
