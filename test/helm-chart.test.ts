@@ -120,3 +120,9 @@ test("chart values that are not an object of keys are refused (JSON- or YAML-loa
     );
   }
 });
+
+test("chart values that contain themselves are refused, not a stack overflow at synth", () => {
+  const values: Record<string, unknown> = { a: {} };
+  (values.a as Record<string, unknown>).b = values;
+  expect(() => new MicroservicePlatform(testApp(), "p", { target: Target.kind(), profile: Profile.DEV, components: [new Keda({ values })] })).toThrow(/chart values must be a tree/);
+});

@@ -70,6 +70,7 @@ export class HelmChart extends Construct {
     if (mirror.imageRegistry && props.imageRegistryValues) this.layers.push(props.imageRegistryValues(mirror.imageRegistry));
     const user = props.values ?? {};
     check(!!user && typeof user === "object" && !Array.isArray(user), this, "chart values must be an object of keys", user, "Pass e.g. { replicaCount: 2 }, nested as in the chart's values.yaml.");
+    check(isTree(user), this, "chart values must be a tree: a map that contains itself cannot be written as YAML", "<cyclic values>", "Build the values without references back to a parent (copy the shared part).");
     this.userValues = user;
 
     this.release = new Release(this, "Resource", {
@@ -109,6 +110,16 @@ export class HelmChart extends Construct {
     const layers = this.layers.map((layer) => (typeof layer === "function" ? layer() : layer));
     return deepmerge.all([...layers, this.userValues], { arrayMerge: overwriteArrays }) as HelmValues;
   }
+}
+
+/** Whether a values object is a tree (no map or list contains itself). */
+function isTree(value: unknown, parents: Set<unknown> = new Set()): boolean {
+  if (!value || typeof value !== "object") return true;
+  if (parents.has(value)) return false;
+  parents.add(value);
+  const ok = Object.values(value as object).every((child) => isTree(child, parents));
+  parents.delete(value);
+  return ok;
 }
 
 /** Container resources in the shape charts take (`resources:`): requests and a memory limit. */
