@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { KubernetesConnection, MicroservicePlatform, Mirror, ObjectStorageService, OffloadStore, Profile, Target } from "../lib";
+import { KubernetesConnection, MicroservicePlatform, Mirror, ObjectStorageService, OffloadCredentials, OffloadStore, Profile, Target } from "../lib";
 import { testApp } from "./helpers";
 
 const scope = new Construct(undefined as any, "shop");
@@ -123,6 +123,14 @@ describe("input that did not come from the type checker (regressions)", () => {
 
   test("an object store without options", () => {
     expect(message(() => platform({ broker: { offload: (OffloadStore.gcs as (b: string) => OffloadStore)("bucket") } }))).toContain("the store needs its options");
+  });
+
+  test("zones of another region, a credentials Secret without a name, an S3 store in a Google Cloud region", () => {
+    const eks = (props: object = {}) => new MicroservicePlatform(testApp(), "p", { target: Target.eks({ region: "eu-west-1", zones: ["us-east-1a", "us-east-1b", "us-east-1c"] }), ...props });
+    expect(message(() => eks())).toBe('[p/Target.eks] zone "us-east-1a" is not in region eu-west-1 (received: "us-east-1a"). List zones of eu-west-1 (a suffix such as "a" is expanded to its full name).');
+    const inRegion = (offload: OffloadStore) => new MicroservicePlatform(testApp(), "p", { target: Target.eks({ region: "eu-west-1", zones: ["a", "b", "c"] }), broker: { offload } });
+    expect(message(() => inRegion(OffloadStore.s3("orders-offload", { credentials: OffloadCredentials.fromSecret("") })))).toContain("the credentials Secret's name must be a Secret name");
+    expect(message(() => inRegion(OffloadStore.s3("orders-offload", { credentials: OffloadCredentials.fromSecret("s3-keys"), region: "europe-west1" })))).toContain('region must be an AWS region name (received: "europe-west1")');
   });
 
   test("a profile setting given as a string", () => {

@@ -1,3 +1,4 @@
+import { isDnsSubdomain } from "../core/names";
 import { check, checkKnownOptions, PlatformConfigError } from "../core/errors";
 import { ObjectStorageService, Target } from "../core/target";
 
@@ -40,6 +41,15 @@ export class OffloadCredentials {
     public readonly keys: { readonly id?: string; readonly secret?: string },
   ) {}
 }
+
+/** Region names each cloud's object store takes: a region of another cloud is a silent wrong endpoint. */
+const REGION_FORMATS: Partial<Record<ObjectStorageService, { name: string; format: RegExp; example: string }>> = {
+  [ObjectStorageService.S3]: { name: "an AWS", format: /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/, example: "eu-west-1" },
+  [ObjectStorageService.GCS]: { name: "a Google Cloud", format: /^[a-z]+(-[a-z]+)*\d+$/, example: "europe-west1" },
+  [ObjectStorageService.AZURE_BLOB]: { name: "an Azure", format: /^[a-z]+\d*$/, example: "westeurope" },
+  [ObjectStorageService.TENCENT_COS]: { name: "a Tencent Cloud", format: /^[a-z]{2}-[a-z]+(-[a-z]+)?$/, example: "ap-guangzhou" },
+  [ObjectStorageService.ALIYUN_OSS]: { name: "an Alibaba Cloud", format: /^[a-z]{2}-[a-z]+(-\d+)?$/, example: "cn-hangzhou" },
+};
 
 /** Options shared by object stores. */
 export interface ObjectStoreOptions {
@@ -214,7 +224,14 @@ export class OffloadStore {
         'Use OffloadCredentials.fromSecret("<existing secret>") or OffloadCredentials.workloadIdentity("<role or service account>").',
       );
     }
+    if (credentials.kind === "secret") {
+      check(isDnsSubdomain(credentials.reference), where, "the credentials Secret's name must be a Secret name", credentials.reference, 'Use e.g. OffloadCredentials.fromSecret("pulsar-offload").');
+    }
     const region = opts.region ?? target.region;
+    const pattern = REGION_FORMATS[this.service];
+    if (region !== undefined && pattern) {
+      check(typeof region === "string" && pattern.format.test(region), where, `region must be ${pattern.name} region name`, region, `Use e.g. "${pattern.example}".`);
+    }
     const config: Record<string, string> = { managedLedgerOffloadDriver: this.driver, managedLedgerOffloadBucket: this.bucket };
     if (region) config.managedLedgerOffloadRegion = region;
     const endpoint = this.endpoint(where, region, opts.endpoint);

@@ -327,9 +327,13 @@ export class Target {
     if (this.factory !== "Target.k3s" && this.factory !== "Target.kind" && this.factory !== "Target.custom") {
       check(typeof this.region === "string" && /^[a-z0-9-]+$/.test(this.region), site, "region must be a cloud region name", this.region, 'Pass e.g. region: "eu-west-1".');
     }
+    const cloud = this.factory !== "Target.k3s" && this.factory !== "Target.kind" && this.factory !== "Target.custom";
     const seen = new Set<string>();
     for (const zone of this.zones) {
       check(typeof zone === "string" && /^[A-Za-z0-9._-]+$/.test(zone), site, "zone names may hold only letters, digits, '.', '_' and '-'", zone, 'Pass a zone suffix ("a") or a full zone name ("eu-west-1a").');
+      if (cloud && typeof zone === "string" && typeof this.region === "string") {
+        check(zone.startsWith(this.region), site, `zone "${zone}" is not in region ${this.region}`, zone, `List zones of ${this.region} (a suffix such as "a" is expanded to its full name).`);
+      }
       if (seen.has(zone)) {
         throw new PlatformConfigError(site, `zone "${zone}" is listed twice`, this.zones, "List each zone once: replicas spread over distinct zones only.");
       }
