@@ -74,6 +74,21 @@ describe("exposing fails", () => {
     expect(failure(() => s.expose({ loadBalancer: {} }))).toContain("the service is exposed twice");
   });
 
+  test("an HTTP-scaled service is reached from outside through the interceptor: an Ingress in KEDA's namespace, its host in the route", () => {
+    const app = testApp();
+    const p = new MicroservicePlatform(app, "shop", { target: eks(), components: [new Keda()] });
+    p.addService("web", { image: "shop/web:1.0.0" }).autoscale({ triggers: [ScaleTrigger.http({ ingress: { host: "web.shop.example.com", tlsSecret: "web-tls" } })] });
+    const apps = synthStack(app, "shop-apps");
+    const [ingress] = resourcesOf(apps, "kubernetes_ingress_v1");
+    expect(ingress.metadata).toMatchObject({ name: "shop-apps-web", namespace: "shop-keda", annotations: { "alb.ingress.kubernetes.io/target-type": "ip" } });
+    expect(ingress.spec.rule[0]).toEqual({ host: "web.shop.example.com", http: { path: [{ path: "/", path_type: "Prefix", backend: { service: { name: "keda-add-ons-http-interceptor-proxy", port: { number: 8080 } } } }] } });
+    expect(ingress.spec.tls).toEqual([{ hosts: ["web.shop.example.com"], secret_name: "web-tls" }]);
+    const route = resourcesOf(apps, "kubernetes_manifest").map((m) => m.manifest).find((m) => m.kind === "InterceptorRoute");
+    expect(route.spec.rules[0].hosts).toEqual(["web.shop-apps.svc", "web.shop.example.com"]);
+    const open = resourcesOf(apps, "kubernetes_network_policy_v1").find((x) => x.metadata.name === "keda-http-interceptor-from-outside");
+    expect(open.spec.ingress[0].ports).toEqual([{ port: "8080", protocol: "TCP" }]);
+  });
+
   test("at synth, for a service scaled on HTTP through the interceptor but exposed directly", () => {
     const app = testApp();
     const p = new MicroservicePlatform(app, "shop", { target: eks(), components: [new Keda()] });

@@ -5,6 +5,7 @@ import type { AutoscaleOptions, BacklogSource, IAutoscalingProvider, IServiceBin
 import { IComponentContext, IPlatformComponent, notInstalled } from "../core/component";
 import { IPlatform, Layer } from "../core/context";
 import { CustomResource } from "../core/custom-resource";
+import { admitFromOutside, ingressModule } from "../core/exposure";
 import { AUTOSCALE_DEFAULTS, KEDA_RESOURCES, restrictedContainerSecurity } from "../core/defaults";
 import { check, checkKnownOptions, PlatformConfigError } from "../core/errors";
 import { HelmChart, HelmValues, toChartResources } from "../core/helm-chart";
@@ -14,7 +15,7 @@ import { selectorLabels } from "../core/names";
 import { CHARTS } from "../core/versions";
 import { BrokerBase, IBroker } from "../broker/broker-base";
 import { PulsarTopic } from "../broker/tenancy";
-import { ScaleTrigger } from "./scale-trigger";
+import { HttpTriggerOptions, ScaleTrigger } from "./scale-trigger";
 
 /** Options of `Keda`. */
 export interface KedaOptions {
@@ -223,7 +224,7 @@ export class Keda implements IPlatformComponent, IAutoscalingProvider {
       scope.node.addValidation({
         validate: () =>
           service.exposure
-            ? [`[${service.node.path}] service ${service.serviceName} scales on HTTP requests through KEDA's interceptor, but is exposed directly (${service.exposure}): requests that bypass the interceptor cannot wake it from zero. Route outside traffic to the interceptor (keda.interceptorUrl, with the route's Host), or scale it on another trigger.`]
+            ? [`[${service.node.path}] service ${service.serviceName} scales on HTTP requests through KEDA's interceptor, but is exposed directly (${service.exposure}): requests that bypass the interceptor cannot wake it from zero. Expose it through the interceptor with ScaleTrigger.http({ ingress: { host } }) instead of expose(), or scale it on another trigger.`]
             : [],
       });
       // The interceptor forwards the route's requests to the service: it gets through the team's default deny, to that port only.
@@ -237,6 +238,8 @@ export class Keda implements IPlatformComponent, IAutoscalingProvider {
         labels,
       });
       const r = trigger.route!;
+      const hosts = [...(r.hosts ?? [`${service.serviceName}.${service.team.namespaceName}.svc`]), ...(r.ingress && !(r.hosts ?? []).includes(r.ingress.host) ? [r.ingress.host] : [])];
+      if (r.ingress) this.ingressToInterceptor(service, r.ingress, r.paths ?? ["/"]);
       new CustomResource(scope, `Route-${service.serviceName}`, {
         manifest: {
           apiVersion: "http.keda.sh/v1beta1",
@@ -245,12 +248,45 @@ export class Keda implements IPlatformComponent, IAutoscalingProvider {
           spec: {
             target: { service: service.serviceName, port: service.port },
             scalingMetric: r.concurrency !== undefined ? { concurrency: { targetValue: r.concurrency } } : { requestRate: { targetValue: r.rate, window: "1m", granularity: "1s" } },
-            rules: [{ hosts: r.hosts ?? [`${service.serviceName}.${service.team.namespaceName}.svc`], paths: (r.paths ?? ["/"]).map((value) => ({ value })) }],
+            rules: [{ hosts, paths: (r.paths ?? ["/"]).map((value) => ({ value })) }],
           },
         },
       });
     }
     entry.triggers.push(trigger);
+  }
+
+  /**
+   * An Ingress for an HTTP-scaled service's host, in KEDA's namespace (an Ingress reaches Services
+   * of its own namespace only), to the interceptor's proxy, which routes by Host and wakes the
+   * service; the interceptor's port is opened to outside traffic once.
+   */
+  private ingressToInterceptor(service: IServiceBinding, ingress: NonNullable<HttpTriggerOptions["ingress"]>, paths: string[]): void {
+    const { context, namespace } = this.installed;
+    const { site, platform } = context;
+    const className = ingress.className ?? platform.target.ingressClassName;
+    if (className === undefined) {
+      throw new PlatformConfigError(site, `target ${platform.target.kind} has no default IngressClass`, "no className", 'Pass ingress.className (e.g. "nginx") to ScaleTrigger.http, or give the target ingressClassName.');
+    }
+    const scope = context.scope(Layer.APPS);
+    const labels = platform.labels("keda", service.serviceName);
+    if (!scope.node.tryFindChild("InterceptorFromOutside")) {
+      admitFromOutside(scope, "InterceptorFromOutside", { name: "keda-http-interceptor", namespace, selector: INTERCEPTOR_POD_LABELS, ports: [{ name: "proxy", port: INTERCEPTOR_PROXY_PORT, targetPort: INTERCEPTOR_PROXY_PORT }], labels: platform.labels("keda", "keda-http-interceptor") });
+    }
+    const annotations = platform.target.ingressAnnotations;
+    new (ingressModule().IngressV1)(scope, `Ingress-${service.team.teamName}-${service.serviceName}`, {
+      metadata: { name: `${service.team.namespaceName}-${service.serviceName}`.slice(0, 253), namespace, labels, annotations: Object.keys(annotations).length > 0 ? { ...annotations } : undefined },
+      spec: {
+        ingressClassName: className,
+        rule: [
+          {
+            host: ingress.host,
+            http: { path: paths.map((path) => ({ path, pathType: "Prefix", backend: { service: { name: "keda-add-ons-http-interceptor-proxy", port: { number: INTERCEPTOR_PROXY_PORT } } } })) },
+          },
+        ],
+        tls: ingress.tlsSecret ? [{ hosts: [ingress.host], secretName: ingress.tlsSecret }] : undefined,
+      },
+    });
   }
 
   /** CPU and memory cannot bring a service back from zero; a subscription that scales to zero needs a minimum of 0. */

@@ -21,6 +21,18 @@ export interface HttpTriggerOptions {
   readonly targetConcurrency?: number;
   /** Requests per second per replica, over a minute. @default - concurrency decides */
   readonly targetRequestRate?: number;
+  /**
+   * Reach the service from outside the cluster through the interceptor: an Ingress for this host
+   * in KEDA's namespace, routed to the interceptor's proxy, which wakes the service. @default - inside the cluster only
+   */
+  readonly ingress?: {
+    /** Host name, e.g. "orders.example.com" (added to the route's hosts). */
+    readonly host: string;
+    /** IngressClass. @default - the target's */
+    readonly className?: string;
+    /** A TLS Secret for the host, in KEDA's namespace ("<platform>-keda"). @default - plain HTTP */
+    readonly tlsSecret?: string;
+  };
 }
 
 /** Options of a cron window. */
@@ -70,7 +82,18 @@ export class ScaleTrigger {
   /** Requests through KEDA's HTTP add-on (its interceptor holds them while the service wakes); scales to zero. */
   public static http(options: HttpTriggerOptions = {}): ScaleTrigger {
     const site = "ScaleTrigger.http";
-    checkOptions(site, options, ["hosts", "pathPrefixes", "targetConcurrency", "targetRequestRate"]);
+    checkOptions(site, options, ["hosts", "pathPrefixes", "targetConcurrency", "targetRequestRate", "ingress"]);
+    let ingress: HttpTriggerOptions["ingress"];
+    if (options.ingress !== undefined) {
+      const i = options.ingress;
+      checkOptions(`${site}.ingress`, i, ["host", "className", "tlsSecret"]);
+      check(typeof i.host === "string" && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(i.host) && i.host.includes("."), site, "ingress.host must be a DNS name", i.host, 'Use e.g. "orders.example.com".');
+      for (const key of ["className", "tlsSecret"] as const) {
+        const value = i[key];
+        check(value === undefined || (typeof value === "string" && /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(value)), site, `ingress.${key} must be a Kubernetes name`, value, key === "className" ? 'Use e.g. "nginx".' : 'Use e.g. "orders-tls".');
+      }
+      ingress = { host: i.host, className: i.className, tlsSecret: i.tlsSecret };
+    }
     const list = (key: "hosts" | "pathPrefixes", pattern: RegExp, example: string) => {
       const value = options[key];
       if (value === undefined) return undefined;
@@ -81,7 +104,7 @@ export class ScaleTrigger {
     const paths = list("pathPrefixes", /^\/\S*$/, '["/api"]');
     const concurrency = options.targetConcurrency === undefined ? undefined : wholeNumber(site, "targetConcurrency", options.targetConcurrency, 1);
     const rate = options.targetRequestRate === undefined ? undefined : wholeNumber(site, "targetRequestRate", options.targetRequestRate, 1);
-    return new ScaleTrigger("http", true, {}, undefined, { hosts, paths, concurrency: concurrency ?? (rate === undefined ? 100 : undefined), rate });
+    return new ScaleTrigger("http", true, {}, undefined, { hosts, paths, concurrency: concurrency ?? (rate === undefined ? 100 : undefined), rate, ingress });
   }
 
   /** A fixed replica count inside a cron window; outside it, the other triggers (or the minimum) decide. */
@@ -138,7 +161,7 @@ export class ScaleTrigger {
     /** The topic of a backlog trigger. */
     public readonly topic?: PulsarTopic,
     /** The route of an HTTP trigger. */
-    public readonly route?: { readonly hosts?: string[]; readonly paths?: string[]; readonly concurrency?: number; readonly rate?: number },
+    public readonly route?: { readonly hosts?: string[]; readonly paths?: string[]; readonly concurrency?: number; readonly rate?: number; readonly ingress?: HttpTriggerOptions["ingress"] },
   ) {}
 }
 

@@ -67,3 +67,9 @@ export function admitFromOutside(scope: Construct, id: string, props: Pick<LoadB
     },
   });
 }
+
+/** The Ingress module (~a tenth of a second to load), loaded by the first Ingress only. */
+export function ingressModule(): typeof import("@cdktf/provider-kubernetes/lib/ingress-v1") {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require("@cdktf/provider-kubernetes/lib/ingress-v1") as typeof import("@cdktf/provider-kubernetes/lib/ingress-v1");
+}

@@ -12,7 +12,7 @@ import { check, checkKnownOptions, PlatformConfigError } from "../core/errors";
 import { checkDnsLabel, isDnsSubdomain, selectorLabels } from "../core/names";
 import { toProviderSpread, WorkloadRole } from "../core/placement";
 import { escapeTemplates } from "../core/literal";
-import { admitFromOutside, exposeThroughLoadBalancer } from "../core/exposure";
+import { admitFromOutside, exposeThroughLoadBalancer, ingressModule } from "../core/exposure";
 import { isQuantity, parseQuantity } from "../core/quantity";
 
 /** Health endpoints of the service's HTTP port. */
@@ -296,7 +296,7 @@ export class Microservice extends Construct implements IServiceBinding {
     }
     check(isDnsSubdomain(className), this, "ingress.className must be an IngressClass name", className, 'Use e.g. "nginx".');
     const annotations = this.platform.target.ingressAnnotations;
-    new (loadIngressModule().IngressV1)(this, "Ingress", {
+    new (ingressModule().IngressV1)(this, "Ingress", {
       metadata: { name: this.serviceName, namespace: this.namespace, labels, annotations: Object.keys(annotations).length > 0 ? { ...annotations } : undefined },
       spec: {
         ingressClassName: className,
@@ -466,12 +466,6 @@ function checkImage(scope: Construct, image: string): void {
   const lastSegment = image.split("/").pop() ?? "";
   const tag = lastSegment.includes(":") ? lastSegment.split(":").pop() : undefined;
   check(!!tag && tag !== "latest", scope, "image needs an explicit tag other than latest (or a digest), so every deploy runs what was reviewed", image, 'Pin a version, e.g. "shop/orders:1.4.2", or a digest "shop/orders@sha256:...".');
-}
-
-/** The Ingress module, loaded by the first exposed service only. */
-function loadIngressModule(): typeof import("@cdktf/provider-kubernetes/lib/ingress-v1") {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require("@cdktf/provider-kubernetes/lib/ingress-v1") as typeof import("@cdktf/provider-kubernetes/lib/ingress-v1");
 }
 
 /**
