@@ -276,6 +276,14 @@ describe("tracing", () => {
     const policy = resourcesOf(stacks["shop-base"], "kubernetes_network_policy_v1").find((p) => p.metadata.name === "collector-metrics");
     expect(policy.metadata.namespace).toBe("shop-pulsar");
     expect(policy.spec.ingress[0].ports.map((p: any) => p.port)).toEqual(["8080", "8000"]);
+    // Dapr's namespace admits the collector to the control plane's metrics port
+    const daprScrape = resourcesOf(stacks["shop-base"], "kubernetes_network_policy_v1").find((p) => p.metadata.name === "tracing-collector-scrape");
+    expect(daprScrape.spec.ingress[0].ports).toEqual([{ port: "9090", protocol: "TCP" }]);
+    // the platform's own namespaces admit only themselves by default; the rest is the explicit allowances
+    for (const namespace of ["shop-dapr", "shop-tracing", "shop-cert-manager"]) {
+      const policy = resourcesOf(stacks["shop-base"], "kubernetes_network_policy_v1").find((p) => p.metadata.name === "default-ingress" && JSON.stringify(p.spec.ingress[0].from).includes(`"${namespace}"`));
+      expect([namespace, policy?.spec.ingress[0].from]).toEqual([namespace, [{ namespace_selector: { match_labels: { "kubernetes.io/metadata.name": namespace } } }]]);
+    }
     // each team's default deny admits the collector's pods, and only them, to scrape
     const scrape = resourcesOf(stacks["shop-apps"], "kubernetes_network_policy_v1").find((p) => p.metadata.name === "tracing-collector-scrape");
     expect(scrape.metadata.namespace).toBe("late-team");

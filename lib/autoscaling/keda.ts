@@ -110,7 +110,7 @@ export class Keda implements IPlatformComponent, IAutoscalingProvider {
     check(typeof http === "boolean", site, "http must be true or false", http, "Leave it unset to install the HTTP add-on.");
     const namespace = `${platform.platformName}-keda`;
     const base = context.scope(Layer.BASE);
-    const ns = new SecureNamespace(base, "Namespace", { name: namespace, platformName: platform.platformName, system: true, allowIngressFromPlatform: false });
+    const ns = new SecureNamespace(base, "Namespace", { name: namespace, platformName: platform.platformName, system: true });
     // The API server calls the metrics API and the admission webhooks from outside any namespace (often the host network).
     new NetworkPolicyV1(base, "ApiServerIngress", {
       metadata: { name: "keda-api-server", namespace: ns.name, labels: platform.labels("keda", "keda-api-server") },

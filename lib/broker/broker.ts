@@ -235,7 +235,6 @@ export class Broker extends BrokerBase {
       enforce: "baseline",
       // Only the broker's own pods reach every port (the plaintext 6650/8080 the chart keeps open,
       // BookKeeper, Oxia); other namespaces of the platform get the client ports below.
-      allowIngressFromPlatform: false,
     });
     const clientPorts = [...(tls ? [6651, 8443] : [6650, 8080]), ...[...byName.values()].map((p) => p.port)];
     new NetworkPolicyV1(base, "ClientIngress", {

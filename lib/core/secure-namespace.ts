@@ -17,7 +17,10 @@ export interface SecureNamespaceProps {
    * @default [] (only this namespace)
    */
   readonly allowIngressFromNamespaces?: string[];
-  /** Also admit pods from every namespace labelled as part of this platform's system. @default true */
+  /**
+   * Also admit pods from every namespace labelled as part of this platform's system. The platform
+   * itself never does: each component admits exactly its clients (`admitComponent`). @default false
+   */
   readonly allowIngressFromPlatform?: boolean;
   /** The platform the namespace belongs to, for the platform label. */
   readonly platformName: string;
@@ -88,7 +91,7 @@ export class SecureNamespace extends Construct {
     if (others.length > 0) {
       from.push({ namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: others }] } });
     }
-    if (props.allowIngressFromPlatform ?? true) {
+    if (props.allowIngressFromPlatform ?? false) {
       from.push({ namespaceSelector: { matchLabels: { [SYSTEM_NAMESPACE_LABEL]: "true", [PLATFORM_LABEL]: props.platformName } } });
     }
     // One policy: selecting every pod with only these peers denies all other ingress.

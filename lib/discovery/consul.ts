@@ -107,7 +107,7 @@ export class Consul extends RegistryBase {
     const base = context.scope(Layer.BASE);
     // The chart's hook Jobs (TLS and gossip key generation, ACL bootstrap) were not all checked against
     // "restricted": the namespace enforces "baseline" and warns and audits at "restricted".
-    const ns = new SecureNamespace(base, "Namespace", { name: namespace, platformName: platform.platformName, system: true, allowIngressFromPlatform: false, enforce: "baseline" });
+    const ns = new SecureNamespace(base, "Namespace", { name: namespace, platformName: platform.platformName, system: true, enforce: "baseline" });
     new NetworkPolicyV1(base, "ClientIngress", {
       metadata: { name: "consul-clients", namespace: ns.name, labels: platform.labels("registry", "consul-clients") },
       spec: {

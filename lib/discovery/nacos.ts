@@ -173,7 +173,7 @@ export class Nacos extends RegistryBase {
     const base = context.scope(Layer.BASE);
 
     // Same-namespace traffic only by default: members, and the registry's own Jobs.
-    const ns = new SecureNamespace(base, "Namespace", { name: namespace, platformName: platform.platformName, system: true, allowIngressFromPlatform: false });
+    const ns = new SecureNamespace(base, "Namespace", { name: namespace, platformName: platform.platformName, system: true });
     new NetworkPolicyV1(base, "ClientIngress", {
       metadata: { name: "nacos-clients", namespace: ns.name, labels },
       spec: {

@@ -146,6 +146,14 @@ export class Tracing implements IPlatformComponent {
   public get samplingRate(): number {
     return this.installed.samplingRate;
   }
+  /** Whether the collector scrapes the platform's metrics endpoints (a `metricsEndpoint` was given). */
+  public get scrapesMetrics(): boolean {
+    return !!this.options.metricsEndpoint;
+  }
+  /** Labels of the collector's pods (for policies that admit its scrapes). */
+  public get collectorPods(): Record<string, string> {
+    return collectorPodLabels();
+  }
 
   public install(context: IComponentContext): void {
     const { platform, site } = context;
@@ -179,6 +187,7 @@ export class Tracing implements IPlatformComponent {
     const jaegerHost = `${JAEGER_RELEASE}.${namespace}.svc.cluster.local`;
 
     const base = context.scope(Layer.BASE);
+    // Only the receivers are for the platform's namespaces (ReceiverIngress below); the rest stays inside.
     const ns = new SecureNamespace(base, "Namespace", { name: namespace, platformName: platform.platformName, system: true });
     // Services and sidecars of every namespace of the platform send spans to the collector's receivers, nothing else.
     new NetworkPolicyV1(base, "ReceiverIngress", {

@@ -11,7 +11,7 @@ import { check, checkKnownOptions, PlatformConfigError } from "../core/errors";
 import { HelmChart, HelmValues, toChartResources } from "../core/helm-chart";
 import { suggestDnsLabel } from "../core/names";
 import { parseQuantity } from "../core/quantity";
-import { PLATFORM_LABEL, SecureNamespace } from "../core/secure-namespace";
+import { admitComponent, PLATFORM_LABEL, SecureNamespace } from "../core/secure-namespace";
 import { CHARTS, IMAGES } from "../core/versions";
 import { BrokerBase, IBroker, ServiceCredentials } from "../broker/broker-base";
 import { PulsarAction, PulsarNamespace, PulsarTopic } from "../broker/tenancy";
@@ -81,6 +81,8 @@ const SERVICE_OPTIONS = ["appProtocol", "sidecarResources", "logLevel"];
 const LOG_LEVELS = ["debug", "info", "warn", "error"];
 /** Ports of the control plane that sidecars call: sentry, operator API, placement, scheduler. */
 const CONTROL_PLANE_PORTS = { sentry: 50001, operator: 6500, placement: 50005, scheduler: 50006 } as const;
+/** Port of the control plane's and sidecars' Prometheus metrics. */
+const DAPR_METRICS_PORT = 9090;
 /** Ports the API server calls: the sidecar injector and the operator's conversion webhook. */
 const WEBHOOK_PORTS = { injector: 4000, operatorWebhook: 19443 } as const;
 /** The team's Configuration, Resiliency and the identity its sidecars use on the broker. */
@@ -177,6 +179,7 @@ export class DaprRuntime implements IPlatformComponent, IMessagingProvider {
 
     const namespace = `${platform.platformName}-dapr`;
     const base = context.scope(Layer.BASE);
+    // The platform's namespaces reach the control plane's ports only (SidecarIngress below).
     const ns = new SecureNamespace(base, "Namespace", { name: namespace, platformName: platform.platformName, system: true });
     const labels = platform.labels("dapr", "dapr-control-plane");
     // Sidecars of the platform's namespaces reach sentry, the operator API, placement and the scheduler, nothing else.
@@ -214,6 +217,10 @@ export class DaprRuntime implements IPlatformComponent, IMessagingProvider {
     });
 
     const tracing = context.tryGet(Tracing);
+    if (tracing?.scrapesMetrics) {
+      // The collector scrapes the control plane's annotated metrics port.
+      admitComponent(base, "CollectorScrape", { name: "tracing-collector-scrape", namespace: ns.name, fromNamespace: tracing.namespace, fromPods: tracing.collectorPods, ports: [DAPR_METRICS_PORT], labels });
+    }
     if (o.tracing === true && !tracing) {
       throw new PlatformConfigError(site, "the runtime is asked to trace (tracing: true), but the platform has no Tracing component", "tracing: true", "Add new Tracing() to the platform's components (it is installed first), or drop tracing: true.");
     }

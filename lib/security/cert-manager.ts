@@ -53,6 +53,7 @@ export class CertManager implements IPlatformComponent {
     checkKnownOptions(context.site, this.options, OPTIONS);
     const namespace = this.options.namespace ?? `${platform.platformName}-cert-manager`;
     const base = context.scope(Layer.BASE);
+    // Nothing of the platform calls cert-manager's pods; the API server reaches the webhook (below).
     const ns = new SecureNamespace(base, "Namespace", { name: namespace, platformName: platform.platformName, system: true });
     // The API server calls the webhook from outside any namespace (often the host network), so the
     // namespace's default-deny would break every Certificate admission: admit its port from anywhere.

@@ -71,7 +71,6 @@ export class Team extends Construct implements ITeam {
       labels: { ...props.platform.labels("team", props.name), ...props.platform.target.workloadIdentity?.namespaceLabels },
       allowIngressFromNamespaces: props.allowIngressFromNamespaces,
       // Components that call into the team's pods admit themselves, to their ports only (admitComponent).
-      allowIngressFromPlatform: false,
     });
     // Objects of this stack are ordered after the namespace by its reference; later layers use the name.
     const namespaceRef = this.namespaceConstruct.name;
