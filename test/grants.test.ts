@@ -132,3 +132,14 @@ describe("an external broker", () => {
     expect(() => new ExternalBroker({ pulsarUrl: "http://pulsar:8080", adminUrl: "http://pulsar:8080" })).toThrow(/\[ExternalBroker\] pulsarUrl must be pulsar:\/\/host:port or pulsar\+ssl:\/\/host:port/);
   });
 });
+
+test("errors about a tenant, a namespace or a topic name that object, not just the broker", () => {
+  const p = new MicroservicePlatform(testApp(), "p", { target: Target.kind(), profile: Profile.DEV });
+  const tenant = p.broker.addTenant("shop");
+  expect(() => p.broker.addTenant("shop", { adminRoles: "admins" as never })).toThrow(/^\[p\/broker\] tenant "shop" is declared twice|^\[p\/broker\/Tenant\(shop\)\]/);
+  expect(() => tenant.addNamespace("orders", { retention: { minutes: -5, sizeMb: 1 } })).toThrow(/^\[p\/broker\/Namespace\(shop\/orders\)\] retention minutes and sizeMb must be whole numbers >= -1/);
+  const orders = tenant.addNamespace("orders");
+  expect(() => orders.addTopic("placed", { partitions: -1 })).toThrow(/^\[p\/broker\/Topic\(shop\/orders\/placed\)\] partitions must be a whole number from 0 to 1000/);
+  expect(() => tenant.addNamespace("orders", { retention: { minutes: 10, sizeMb: 10 } })).toThrow(/^\[p\/broker\/Namespace\(shop\/orders\)\] namespace "shop\/orders" is declared twice with different options/);
+  expect(() => p.broker.addTenant("bad tenant")).toThrow(/^\[p\/broker\/Tenant\(bad tenant\)\] the tenant name may hold/);
+});

@@ -122,7 +122,8 @@ export class PulsarNamespace {
     /** Policies. */
     public readonly options: PulsarNamespaceOptions,
   ) {
-    const site = tenant.owner.site;
+    // Errors name the object: "<platform>/broker/Namespace(<tenant>/<name>)".
+    const site = `${tenant.owner.site}/Namespace(${tenant.name}/${name})`;
     checkName(site, "namespace", name);
     checkKnownOptions(site, options, NAMESPACE_OPTIONS);
     const r = options.retention;
@@ -145,7 +146,7 @@ export class PulsarNamespace {
   }
 
   public addTopic(name: string, options: TopicOptions = {}): PulsarTopic {
-    const site = this.tenant.owner.site;
+    const site = `${this.tenant.owner.site}/Topic(${this.fullName}/${name})`;
     checkName(site, "topic", name);
     checkKnownOptions(site, options, ["partitions"]);
     const partitions = options.partitions ?? 0;
@@ -205,8 +206,9 @@ export class PulsarTenant {
     /** Roles that administer the tenant. */
     public readonly adminRoles: string[],
   ) {
-    checkName(owner.site, "tenant", name);
-    check(Array.isArray(adminRoles) && adminRoles.every((r) => typeof r === "string" && r.length > 0), owner.site, `adminRoles of tenant "${name}" must be a list of role names`, adminRoles, 'Use e.g. adminRoles: ["shop-admin"].');
+    const site = `${owner.site}/Tenant(${name})`;
+    checkName(site, "tenant", name);
+    check(Array.isArray(adminRoles) && adminRoles.every((r) => typeof r === "string" && r.length > 0), site, `adminRoles of tenant "${name}" must be a list of role names`, adminRoles, 'Use e.g. adminRoles: ["shop-admin"].');
   }
 
   /** Declares a namespace (the same name returns the same namespace; different options are an error). */
@@ -215,7 +217,7 @@ export class PulsarTenant {
     if (existing) {
       check(
         JSON.stringify(existing.options) === JSON.stringify(options ?? {}) || Object.keys(options ?? {}).length === 0,
-        this.owner.site,
+        `${this.owner.site}/Namespace(${this.name}/${name})`,
         `namespace "${this.name}/${name}" is declared twice with different options`,
         options,
         `Declare its options once (they are ${JSON.stringify(existing.options)}).`,
