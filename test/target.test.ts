@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { KubernetesConnection, MicroservicePlatform, Mirror, ObjectStorageService, OffloadCredentials, OffloadStore, Profile, Target } from "../lib";
-import { testApp } from "./helpers";
+import { failure, testApp } from "./helpers";
 
 const scope = new Construct(undefined as any, "shop");
 
@@ -101,39 +101,30 @@ describe("Target validation", () => {
 });
 
 describe("input that did not come from the type checker (regressions)", () => {
-  const message = (make: () => unknown) => {
-    try {
-      make();
-    } catch (e) {
-      expect((e as Error).name).toBe("PlatformConfigError");
-      return (e as Error).message;
-    }
-    return "";
-  };
   const platform = (props: object) => new MicroservicePlatform(testApp(), "p", { target: Target.kind(), profile: Profile.DEV, ...props });
 
   test("a cloud target without options, or with zones that are not a list", () => {
-    expect(message(() => Target.eks(undefined as never))).toBe("[Target.eks] a cloud target needs its options (received: undefined). Pass e.g. { region: \"eu-west-1\", zones: [\"a\", \"b\", \"c\"] }.");
-    expect(message(() => Target.gke({ region: "europe-west1", zones: "abc" as never }))).toContain("zones must be a list of zone names");
+    expect(failure(() => Target.eks(undefined as never))).toBe("[Target.eks] a cloud target needs its options (received: undefined). Pass e.g. { region: \"eu-west-1\", zones: [\"a\", \"b\", \"c\"] }.");
+    expect(failure(() => Target.gke({ region: "europe-west1", zones: "abc" as never }))).toContain("zones must be a list of zone names");
   });
 
   test("image pull secrets that are not a list", () => {
-    expect(message(() => platform({ mirror: Mirror.of({ imagePullSecrets: "regcred" as never }) }))).toContain("imagePullSecrets must be a list of Secret names");
+    expect(failure(() => platform({ mirror: Mirror.of({ imagePullSecrets: "regcred" as never }) }))).toContain("imagePullSecrets must be a list of Secret names");
   });
 
   test("an object store without options", () => {
-    expect(message(() => platform({ broker: { offload: (OffloadStore.gcs as (b: string) => OffloadStore)("bucket") } }))).toContain("the store needs its options");
+    expect(failure(() => platform({ broker: { offload: (OffloadStore.gcs as (b: string) => OffloadStore)("bucket") } }))).toContain("the store needs its options");
   });
 
   test("zones of another region, a credentials Secret without a name, an S3 store in a Google Cloud region", () => {
     const eks = (props: object = {}) => new MicroservicePlatform(testApp(), "p", { target: Target.eks({ region: "eu-west-1", zones: ["us-east-1a", "us-east-1b", "us-east-1c"] }), ...props });
-    expect(message(() => eks())).toBe('[p/Target.eks] zone "us-east-1a" is not in region eu-west-1 (received: "us-east-1a"). List zones of eu-west-1 (a suffix such as "a" is expanded to its full name).');
+    expect(failure(() => eks())).toBe('[p/Target.eks] zone "us-east-1a" is not in region eu-west-1 (received: "us-east-1a"). List zones of eu-west-1 (a suffix such as "a" is expanded to its full name).');
     const inRegion = (offload: OffloadStore) => new MicroservicePlatform(testApp(), "p", { target: Target.eks({ region: "eu-west-1", zones: ["a", "b", "c"] }), broker: { offload } });
-    expect(message(() => inRegion(OffloadStore.s3("orders-offload", { credentials: OffloadCredentials.fromSecret("") })))).toContain("the credentials Secret's name must be a Secret name");
-    expect(message(() => inRegion(OffloadStore.s3("orders-offload", { credentials: OffloadCredentials.fromSecret("s3-keys"), region: "europe-west1" })))).toContain('region must be an AWS region name (received: "europe-west1")');
+    expect(failure(() => inRegion(OffloadStore.s3("orders-offload", { credentials: OffloadCredentials.fromSecret("") })))).toContain("the credentials Secret's name must be a Secret name");
+    expect(failure(() => inRegion(OffloadStore.s3("orders-offload", { credentials: OffloadCredentials.fromSecret("s3-keys"), region: "europe-west1" })))).toContain('region must be an AWS region name (received: "europe-west1")');
   });
 
   test("a profile setting given as a string", () => {
-    expect(message(() => platform({ profile: Profile.DEV.with({ requireTransportSecurity: "false" as never }) }))).toContain("requireTransportSecurity must be true or false");
+    expect(failure(() => platform({ profile: Profile.DEV.with({ requireTransportSecurity: "false" as never }) }))).toContain("requireTransportSecurity must be true or false");
   });
 });

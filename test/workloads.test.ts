@@ -1,5 +1,5 @@
 import { Keda, MicroservicePlatform, Mirror, Profile, Target } from "../lib";
-import { resourcesOf, synthStack, testApp } from "./helpers";
+import { failure, resourcesOf, synthStack, testApp } from "./helpers";
 
 function shop(profile = Profile.PRODUCTION, target = Target.eks({ region: "eu-west-1", zones: ["a", "b", "c"] }), mirror?: Mirror) {
   const app = testApp();
@@ -117,15 +117,6 @@ describe("Microservice", () => {
 });
 
 describe("team namespaces have one owner", () => {
-  const failure = (make: () => unknown): string => {
-    try {
-      make();
-    } catch (e) {
-      expect((e as Error).name).toBe("PlatformConfigError");
-      return (e as Error).message;
-    }
-    return "";
-  };
   const dev = () => new MicroservicePlatform(testApp(), "shop", { target: Target.kind(), profile: Profile.DEV });
 
   test("two teams on one namespace are refused, naming the first owner", () => {
