@@ -34,8 +34,6 @@ export interface IServiceBinding extends IConstruct {
   readonly platform: IPlatform;
   /** Container port of the service (HTTP). */
   readonly port: number;
-  /** Path that answers 2xx when the service can take traffic (registries check it). */
-  readonly readinessPath: string;
   /** Whether an autoscaler owns the replica count. */
   readonly autoscaled: boolean;
   /** How the service is reached from outside the cluster, if it is. */

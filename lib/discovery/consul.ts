@@ -38,7 +38,6 @@ const SIDECAR_CREDENTIALS_DIR = "/var/run/secrets/registry-sidecar";
 const DAPR_HTTP_PORT = 3500;
 
 interface Installed {
-  readonly platform: IPlatform;
   readonly namespace: string;
   readonly host: string;
   readonly sync: RegistryJob;
@@ -87,7 +86,7 @@ export class Consul extends RegistryBase {
   }
 
   protected get sharedNamespace(): string {
-    return this.options.sharedPrefix ?? `${this.installed.platform.platformName}-shared`;
+    return this.options.sharedPrefix ?? `${this.context!.platform.platformName}-shared`;
   }
 
   public install(context: IComponentContext): void {
@@ -155,7 +154,7 @@ export class Consul extends RegistryBase {
         credentialLabels: platform.labels("registry", REGISTRY_CREDENTIALS_SECRET),
       }),
     });
-    this.state = { platform, namespace, host, sync };
+    this.state = { namespace, host, sync };
   }
 
   public configureTeam(team: ITeam): void {

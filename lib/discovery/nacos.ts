@@ -4,7 +4,7 @@ import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account
 import { StatefulSetV1 } from "@cdktf/provider-kubernetes/lib/stateful-set-v1";
 import type { IServiceBinding, ITeam, RegistryCredentials, SecretKeyRef } from "../core/bindings";
 import { IComponentContext, notInstalled } from "../core/component";
-import { IPlatform, Layer } from "../core/context";
+import { Layer } from "../core/context";
 import { waitForRolloutOf } from "../core/platform-stack";
 import { NACOS_DEFAULTS, PROBE_TIMINGS, restrictedContainerSecurity, restrictedPodSecurity } from "../core/defaults";
 import { check, checkKnownOptions, PlatformConfigError } from "../core/errors";
@@ -84,7 +84,6 @@ const HOME = "/home/nacos";
 const AUTH_KEYS = ["token", "identity-key", "identity-value", "admin-password"] as const;
 
 interface Installed {
-  readonly platform: IPlatform;
   readonly namespace: string;
   readonly host: string;
   readonly auth: boolean;
@@ -138,7 +137,7 @@ export class Nacos extends RegistryBase {
   }
 
   protected get sharedNamespace(): string {
-    return this.options.sharedNamespace ?? `${this.installed.platform.platformName}-shared`;
+    return this.options.sharedNamespace ?? `${this.context!.platform.platformName}-shared`;
   }
 
   public install(context: IComponentContext): void {
@@ -360,7 +359,7 @@ export class Nacos extends RegistryBase {
         credentialLabels: platform.labels("registry", REGISTRY_CREDENTIALS_SECRET),
       }),
     });
-    this.state = { platform, namespace, host, auth, sync };
+    this.state = { namespace, host, auth, sync };
   }
 
   public configureTeam(team: ITeam): void {

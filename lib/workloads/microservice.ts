@@ -106,8 +106,6 @@ export class Microservice extends Construct implements IServiceBinding {
   public readonly namespace: string;
   /** Container port. */
   public readonly port: number;
-  /** Readiness path (registries check it). */
-  public readonly readinessPath: string;
   /** In-cluster URL of the service (`http://<name>.<namespace>.svc:<port>`). */
   public readonly url: string;
   /** The Deployment. */
@@ -164,7 +162,6 @@ export class Microservice extends Construct implements IServiceBinding {
     }
     // A liveness probe on the readiness path restarts a pod that is only busy or warming up.
     check(health.readinessPath !== health.livenessPath, this, "health.readinessPath and health.livenessPath must differ", health, 'Use e.g. "/readyz" and "/livez": ready for traffic is not the same as alive.');
-    this.readinessPath = health.readinessPath;
     const deployments = loadDeploymentModule();
 
     const account = new ServiceAccountV1(this, "ServiceAccount", {
