@@ -317,13 +317,14 @@ export class Keda implements IPlatformComponent, IAutoscalingProvider {
     service.markAutoscaled();
     const apps = this.installed.context.scope(Layer.APPS);
     const scope = (apps.node.tryFindChild(service.team.teamName) as Construct | undefined) ?? new Construct(apps, service.team.teamName);
-    const entry = { service, scope, triggers: [], backlogSecrets: new Map(), zeroAsked: false } as unknown as Scaled;
-    (entry as { scaledObject: CustomResource }).scaledObject = this.scaledObject(entry);
+    const state: Omit<Scaled, "scaledObject"> = { service, scope, triggers: [], backlogSecrets: new Map(), zeroAsked: false };
+    // One object: the ScaledObject's lazy values read the triggers and settings added to it later.
+    const entry: Scaled = Object.assign(state, { scaledObject: this.scaledObject(state) });
     this.scaled.set(service, entry);
     return entry;
   }
 
-  private scaledObject(entry: Scaled): CustomResource {
+  private scaledObject(entry: Omit<Scaled, "scaledObject">): CustomResource {
     const { service } = entry;
     const settings = () => entry.settings ?? {};
     const triggers = () =>
