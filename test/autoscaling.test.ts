@@ -2,7 +2,7 @@ import { App, Testing, TerraformStack } from "cdktf";
 import { parse } from "yaml";
 import { ScaledObject } from "@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject";
 import { TriggerAuthentication } from "@kubernetes-models/keda/keda.sh/v1alpha1/TriggerAuthentication";
-import { DaprRuntime, Keda, MicroservicePlatform, Mirror, PlatformConfigError, Profile, PulsarTopic, ScaleTrigger, Target } from "../lib";
+import { DaprRuntime, Keda, MicroservicePlatform, Mirror, PlatformConfigError, Profile, Protocol, PulsarTopic, ScaleTrigger, Target } from "../lib";
 import { failure, resourcesOf, stackNames, terraformString, testApp } from "./helpers";
 
 const eks = () => Target.eks({ region: "eu-west-1", zones: ["a", "b", "c"] });
@@ -161,6 +161,101 @@ describe("KEDA (PRODUCTION)", () => {
     expect(policies.find((p) => p.metadata.name === "keda-api-server").spec.ingress[0].ports.map((p: any) => p.port)).toEqual(["6443", "9443"]);
     const interceptor = policies.find((p) => p.metadata.name === "keda-http-interceptor");
     expect(interceptor.spec.ingress[0]).toEqual({ from: [{ namespace_selector: { match_labels: { "platform.cdktf.io/platform": "shop" } } }], ports: [{ port: "8080", protocol: "TCP" }] });
+  });
+});
+
+describe("KEDA on a broker that speaks Kafka", () => {
+  const app = testApp();
+  const p = new MicroservicePlatform(app, "shop", {
+    target: eks(),
+    broker: { protocols: [Protocol.kafka({ handlerImage: "registry.example.com/pulsar/kop:4.0.12.1" })] },
+    components: [new Keda()],
+  });
+  const events = p.broker.addTenant("shop").addNamespace("events").addTopic("clicks", { partitions: 6 });
+  const counter = p.addService("counter", { image: "shop/counter:1.0.0" });
+  counter.autoscale({ triggers: [ScaleTrigger.kafkaLag(events, { consumerGroup: "counter", lagThreshold: 100, offsetResetPolicy: "earliest" })], maxReplicas: 6 });
+  const stacks = synth(app);
+  const appsStack = stacks["shop-apps"];
+  const scaled = manifests(appsStack, "ScaledObject")[0];
+  const deployment = resourcesOf(appsStack, "kubernetes_deployment_v1").find((d) => d.metadata.name === "counter")!;
+  const env = Object.fromEntries(deployment.spec.template.spec.container[0].env.map((e: any) => [e.name, e.value ?? e.value_from.secret_key_ref]));
+
+  test("the Kafka listener demands SASL/PLAIN (KoP skips authentication and authorization without a mechanism), offsets in one metadata tenant", () => {
+    const config = release(stacks, "pulsar")!.values.broker.configData;
+    expect(config).toMatchObject({
+      PULSAR_PREFIX_kafkaListeners: "SASL_PLAINTEXT://0.0.0.0:9092",
+      PULSAR_PREFIX_saslAllowedMechanisms: "PLAIN",
+      PULSAR_PREFIX_kafkaEnableMultiTenantMetadata: "false",
+    });
+  });
+
+  test("the lag of the group on the topic, read through the listener with the service's own credentials; it scales to zero", () => {
+    expect(events.actionsOf("shop-apps.counter")).toEqual(["consume"]);
+    expect(scaled.spec).toMatchObject({
+      minReplicaCount: 0,
+      maxReplicaCount: 6,
+      triggers: [
+        {
+          type: "kafka",
+          metadata: {
+            bootstrapServers: "pulsar-protocols.shop-pulsar.svc.cluster.local:9092",
+            topic: "persistent://shop/events/clicks",
+            consumerGroup: "counter",
+            lagThreshold: "100",
+            activationLagThreshold: "0",
+            offsetResetPolicy: "earliest",
+            sasl: "plaintext",
+            tls: "disable",
+          },
+          authenticationRef: { name: "counter-pulsar-keda-kafka" },
+        },
+      ],
+    });
+    const auth = manifests(appsStack, "TriggerAuthentication").find((a) => a.metadata.name === "counter-pulsar-keda-kafka")!;
+    expect(auth.spec.secretTargetRef).toEqual([
+      { parameter: "username", name: "counter-pulsar", key: "kafka-username" },
+      { parameter: "password", name: "counter-pulsar", key: "kafka-password" },
+    ]);
+    expect(() => new ScaledObject(scaled).validate()).not.toThrow();
+    expect(() => new TriggerAuthentication(auth).validate()).not.toThrow();
+  });
+
+  test("the sync Job writes each token as SASL/PLAIN credentials too", () => {
+    const spec = JSON.parse(resourcesOf(appsStack, "kubernetes_config_map_v1").find((c) => c.metadata.name === "pulsar-sync")!.data["spec.json"]);
+    expect(spec.kafkaKeys).toEqual({ username: "kafka-username", password: "kafka-password" });
+    expect(spec.credentials).toContainEqual({ role: "shop-apps.counter", namespace: "shop-apps", secret: "counter-pulsar" });
+  });
+
+  test("a connected service gets what a Kafka client needs to pass the listener: bootstrap, SASL settings, the password by reference, Spring's JAAS line after it", () => {
+    expect(env).toMatchObject({
+      KAFKA_BOOTSTRAP_SERVERS: "pulsar-protocols.shop-pulsar.svc.cluster.local:9092",
+      KAFKA_SECURITY_PROTOCOL: "SASL_PLAINTEXT",
+      KAFKA_SASL_MECHANISM: "PLAIN",
+      KAFKA_SASL_USERNAME: "shop-apps.counter",
+      KAFKA_SASL_PASSWORD: { name: "counter-pulsar", key: "kafka-password" },
+      SPRING_KAFKA_BOOTSTRAP_SERVERS: "pulsar-protocols.shop-pulsar.svc.cluster.local:9092",
+      SPRING_KAFKA_SECURITY_PROTOCOL: "SASL_PLAINTEXT",
+      SPRING_KAFKA_PROPERTIES_SASL_MECHANISM: "PLAIN",
+      SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG: 'org.apache.kafka.common.security.plain.PlainLoginModule required username="shop-apps.counter" password="$(KAFKA_SASL_PASSWORD)";',
+    });
+    // Kubernetes expands $(VAR) only for variables defined earlier in the list.
+    const names = deployment.spec.template.spec.container[0].env.map((e: any) => e.name);
+    expect(names.indexOf("KAFKA_SASL_PASSWORD")).toBeLessThan(names.indexOf("SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG"));
+    expect(JSON.stringify(stacks)).not.toMatch(/token:ey/);
+  });
+
+  test("fails on a broker without a Kafka listener, and with bad options, named", () => {
+    const { platform: plain } = platform();
+    const topic = plain.broker.topic("t");
+    const s = plain.addService("s", { image: "shop/s:1.0.0" });
+    expect(failure(() => s.autoscale({ triggers: [ScaleTrigger.kafkaLag(topic, { consumerGroup: "s" })] }))).toBe(
+      '[shop/keda] a Kafka lag trigger needs the platform\'s broker to speak Kafka (its listener, and the SASL credentials the platform mints for it) (received: "persistent://public/default/t"). Add Protocol.kafka({ handlerImage }) to the broker\'s protocols, or scale on the subscription\'s backlog with ScaleTrigger.pulsarBacklog.',
+    );
+    expect(failure(() => ScaleTrigger.kafkaLag(topic, { consumerGroup: "my group" }))).toContain("consumerGroup must be a Kafka group id");
+    expect(failure(() => ScaleTrigger.kafkaLag(topic, { consumerGroup: "g", offsetResetPolicy: "none" as never }))).toContain('offsetResetPolicy must be "latest" or "earliest"');
+    expect(failure(() => ScaleTrigger.kafkaLag(topic, { consumerGroup: "g", lagThreshold: 0 }))).toContain("lagThreshold must be a whole number from 1");
+    expect(failure(() => ScaleTrigger.kafkaLag(topic, { consumerGroup: "g", group: "x" } as never))).toContain("group");
+    expect(failure(() => ScaleTrigger.kafkaLag(new PulsarTopic(topic.namespace, "ghost", 0), { consumerGroup: "g" }))).toContain("the topic must be one declared on the broker");
   });
 });
 

@@ -136,6 +136,17 @@ describe("admin sync script: service credentials", () => {
     expect(rotated.calls.map((c) => c[0])).toEqual(["KUBE GET", "KUBE PUT"]);
     expect(rotated.calls[1][2].metadata.resourceVersion).toBe("1");
   });
+
+  test("with a Kafka listener, also writes KoP's SASL/PLAIN username (the role) and password (token:<the same jwt>)", () => {
+    const kafkaSpec = { ...spec, kafkaKeys: { username: "kafka-username", password: "kafka-password" } };
+    const { secrets } = runScript(kafkaSpec, {}, ["sync_credentials"], files);
+    const data = secrets["/api/v1/namespaces/checkout/secrets/publisher-pulsar"].data;
+    const decode = (k: string) => Buffer.from(data[k], "base64").toString();
+    expect(decode("kafka-username")).toBe("checkout.publisher");
+    expect(decode("kafka-password")).toBe(`token:${decode("token")}`);
+    const plain = runScript(spec, {}, ["sync_credentials"], files).secrets["/api/v1/namespaces/checkout/secrets/publisher-pulsar"].data;
+    expect(Object.keys(plain).sort()).toEqual(["ca.crt", "token"]);
+  });
 });
 
 /**

@@ -46,7 +46,7 @@ interface Scaled {
   readonly scaledObject: CustomResource;
   settings?: Omit<AutoscaleOptions, "triggers">;
   readonly triggers: ScaleTrigger[];
-  /** The credentials Secret each backlog trigger reads stats with. */
+  /** The credentials Secret each backlog or lag trigger reads with. */
   readonly backlogSecrets: Map<ScaleTrigger, string>;
   /** A subscription asked to scale to zero. */
   zeroAsked: boolean;
@@ -217,6 +217,35 @@ export class Keda implements IPlatformComponent, IAutoscalingProvider {
         });
       }
     }
+    if (trigger.kind === "kafka") {
+      const broker = this.installed.broker;
+      if (!broker || trigger.topic!.namespace.tenant.owner !== broker) {
+        throw new PlatformConfigError(site, "a Kafka lag trigger needs a topic declared on this platform's broker", trigger.topic!.fullName, "Declare the topic on platform.broker and pass what addTopic returned.");
+      }
+      const keys = broker.kafkaCredentialKeys;
+      if (!keys) {
+        throw new PlatformConfigError(site, "a Kafka lag trigger needs the platform's broker to speak Kafka (its listener, and the SASL credentials the platform mints for it)", trigger.topic!.fullName, "Add Protocol.kafka({ handlerImage }) to the broker's protocols, or scale on the subscription's backlog with ScaleTrigger.pulsarBacklog.");
+      }
+      // The group's consumers read the topic: the service's token may, and KEDA reads the lag with it.
+      trigger.topic!.grantConsume(service);
+      const secret = broker.connect(service).secretName;
+      entry.backlogSecrets.set(trigger, secret);
+      if (!scope.node.tryFindChild(`KafkaAuth-${secret}`)) {
+        new CustomResource(scope, `KafkaAuth-${secret}`, {
+          manifest: {
+            apiVersion: "keda.sh/v1alpha1",
+            kind: "TriggerAuthentication",
+            metadata: { name: kafkaAuthNameOf(secret), namespace: service.team.namespace, labels },
+            spec: {
+              secretTargetRef: [
+                { parameter: "username", name: secret, key: keys.username },
+                { parameter: "password", name: secret, key: keys.password },
+              ],
+            },
+          },
+        });
+      }
+    }
     if (trigger.kind === "http") {
       check(this.installed.http, site, "an HTTP trigger needs the HTTP add-on", "http: false", "Remove http: false from the Keda options.");
       check(!entry.triggers.some((t) => t.kind === "http"), site, `service ${service.serviceName} has two HTTP triggers`, service.serviceName, "Give one HTTP trigger with all its hosts and paths.");
@@ -338,6 +367,15 @@ export class Keda implements IPlatformComponent, IAutoscalingProvider {
             authenticationRef: { name: `${entry.backlogSecrets.get(t)!}-keda` },
           };
         }
+        if (t.kind === "kafka") {
+          return {
+            type: "kafka",
+            name,
+            // The listener is SASL_PLAINTEXT (Protocol.kafka): PLAIN with the service's token.
+            metadata: { bootstrapServers: this.installed.broker!.kafkaBootstrap, topic: t.topic!.fullName, sasl: "plaintext", tls: "disable", ...t.metadata },
+            authenticationRef: { name: kafkaAuthNameOf(entry.backlogSecrets.get(t)!) },
+          };
+        }
         if (t.kind === "http") return { type: "external-push", name, metadata: { scalerAddress: `keda-add-ons-http-external-scaler.${this.namespace}:9090`, interceptorRoute: routeNameOf(service) } };
         if (t.kind === "cpu" || t.kind === "memory") return { type: t.kind, name, metricType: "Utilization", metadata: t.metadata };
         return { type: t.kind, name, metadata: t.metadata };
@@ -364,6 +402,10 @@ export class Keda implements IPlatformComponent, IAutoscalingProvider {
     if (!this.state) throw notInstalled("Keda");
     return this.state;
   }
+}
+
+function kafkaAuthNameOf(credentialsSecret: string): string {
+  return `${credentialsSecret}-keda-kafka`;
 }
 
 function routeNameOf(service: IServiceBinding): string {

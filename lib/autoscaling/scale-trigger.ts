@@ -11,6 +11,18 @@ export interface PulsarBacklogOptions {
   readonly activationThreshold?: number;
 }
 
+/** Options of a Kafka consumer-lag trigger (the broker's Kafka listener). */
+export interface KafkaLagOptions {
+  /** The Kafka consumer group whose lag counts (the group.id the service consumes with). */
+  readonly consumerGroup: string;
+  /** Messages of lag per replica. @default 10 */
+  readonly lagThreshold?: number;
+  /** Lag above which a service at zero wakes up. @default 0 */
+  readonly activationLagThreshold?: number;
+  /** Where a group without a committed offset starts, as its consumers' auto.offset.reset. @default "latest" */
+  readonly offsetResetPolicy?: "latest" | "earliest";
+}
+
 /** Options of an HTTP trigger (KEDA's HTTP add-on: requests go through its interceptor). */
 export interface HttpTriggerOptions {
   /** Host names routed to the service. @default ["<service>.<namespace>.svc"] */
@@ -60,7 +72,7 @@ export interface PrometheusTriggerOptions {
 }
 
 /** What a trigger is: its KEDA type, metadata (no secrets) and whether it may scale to zero. */
-export type TriggerKind = "pulsar" | "http" | "cron" | "cpu" | "memory" | "prometheus";
+export type TriggerKind = "pulsar" | "kafka" | "http" | "cron" | "cpu" | "memory" | "prometheus";
 
 /**
  * What a service's replica count follows, for `service.autoscale({ triggers })`. Built with the
@@ -71,12 +83,28 @@ export class ScaleTrigger {
   /** The backlog of a subscription of a declared topic; scales to zero. Its stats are read with the service's own broker credentials. */
   public static pulsarBacklog(topic: PulsarTopic, options: PulsarBacklogOptions): ScaleTrigger {
     const site = "ScaleTrigger.pulsarBacklog";
-    check(topic instanceof PulsarTopic && topic.namespace.declares(topic), site, "the topic must be one declared on the broker", (topic as PulsarTopic)?.fullName ?? topic, 'Declare it with broker.addTenant(...).addNamespace(...).addTopic("name") and pass what addTopic returned.');
+    checkDeclared(site, topic);
     checkOptions(site, options, ["subscription", "threshold", "activationThreshold"]);
     check(typeof options.subscription === "string" && /^[A-Za-z0-9._-]{1,128}$/.test(options.subscription), site, "subscription must be a Pulsar subscription name", options.subscription, 'Use e.g. "billing" (a Dapr subscriber\'s subscription is its app id).');
     const threshold = wholeNumber(site, "threshold", options.threshold ?? 10, 1);
     const activation = wholeNumber(site, "activationThreshold", options.activationThreshold ?? 0, 0);
     return new ScaleTrigger("pulsar", true, { subscription: options.subscription, msgBacklogThreshold: String(threshold), activationMsgBacklogThreshold: String(activation) }, topic);
+  }
+
+  /**
+   * The lag of a Kafka consumer group on a declared topic, read through the broker's Kafka
+   * listener with the service's own credentials (SASL/PLAIN); scales to zero.
+   */
+  public static kafkaLag(topic: PulsarTopic, options: KafkaLagOptions): ScaleTrigger {
+    const site = "ScaleTrigger.kafkaLag";
+    checkDeclared(site, topic);
+    checkOptions(site, options, ["consumerGroup", "lagThreshold", "activationLagThreshold", "offsetResetPolicy"]);
+    check(typeof options.consumerGroup === "string" && /^[A-Za-z0-9._-]{1,249}$/.test(options.consumerGroup), site, "consumerGroup must be a Kafka group id (letters, digits, '.', '_', '-')", options.consumerGroup, 'Use the group.id the service consumes with, e.g. "billing".');
+    const threshold = wholeNumber(site, "lagThreshold", options.lagThreshold ?? 10, 1);
+    const activation = wholeNumber(site, "activationLagThreshold", options.activationLagThreshold ?? 0, 0);
+    const reset = options.offsetResetPolicy ?? "latest";
+    check(reset === "latest" || reset === "earliest", site, 'offsetResetPolicy must be "latest" or "earliest"', reset, "Use the auto.offset.reset of the service's consumers.");
+    return new ScaleTrigger("kafka", true, { consumerGroup: options.consumerGroup, lagThreshold: String(threshold), activationLagThreshold: String(activation), offsetResetPolicy: reset }, topic);
   }
 
   /** Requests through KEDA's HTTP add-on (its interceptor holds them while the service wakes); scales to zero. */
@@ -158,11 +186,15 @@ export class ScaleTrigger {
     public readonly canScaleToZero: boolean,
     /** KEDA metadata, no secrets. */
     public readonly metadata: Record<string, string>,
-    /** The topic of a backlog trigger. */
+    /** The topic of a backlog or lag trigger. */
     public readonly topic?: PulsarTopic,
     /** The route of an HTTP trigger. */
     public readonly route?: { readonly hosts?: string[]; readonly paths?: string[]; readonly concurrency?: number; readonly rate?: number; readonly ingress?: HttpTriggerOptions["ingress"] },
   ) {}
+}
+
+function checkDeclared(site: ErrorSite, topic: PulsarTopic): void {
+  check(topic instanceof PulsarTopic && topic.namespace.declares(topic), site, "the topic must be one declared on the broker", (topic as PulsarTopic)?.fullName ?? topic, 'Declare it with broker.addTenant(...).addNamespace(...).addTopic("name") and pass what addTopic returned.');
 }
 
 function checkOptions(site: ErrorSite, options: unknown, known: string[]): void {

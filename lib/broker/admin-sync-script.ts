@@ -15,7 +15,8 @@
  *    grant removed from the code is revoked here.
  * 4. Service credentials: for every granted service, a token for its role (HS256 with the
  *    broker's signing key, subject = role, no expiry, as `pulsar tokens create` makes them) and,
- *    with TLS, the broker's CA, written as a Secret in the service's namespace. The token is a
+ *    with TLS, the broker's CA, written as a Secret in the service's namespace (with a Kafka
+ *    listener, also its SASL/PLAIN username and "token:<jwt>" password). The token is a
  *    pure function of key and role, so a re-run rewrites nothing unless the key changed.
  */
 export const ADMIN_SYNC_SCRIPT = String.raw`#!/usr/bin/env python3
@@ -92,7 +93,13 @@ def sync_credentials():
     key = open(SPEC["signingKeyFile"], "rb").read()
     ca = open(SPEC["caFile"], "rb").read() if SPEC.get("caFile") else None
     for c in wanted:
-        data = {"token": base64.b64encode(mint_token(key, c["role"]).encode()).decode()}
+        token = mint_token(key, c["role"])
+        data = {"token": base64.b64encode(token.encode()).decode()}
+        kafka = SPEC.get("kafkaKeys")
+        if kafka:
+            # KoP's SASL/PLAIN: any username (the role, for its logs), the token as "token:<jwt>".
+            data[kafka["username"]] = base64.b64encode(c["role"].encode()).decode()
+            data[kafka["password"]] = base64.b64encode(("token:" + token).encode()).decode()
         if ca is not None:
             data["ca.crt"] = base64.b64encode(ca).decode()
         path = "/api/v1/namespaces/%s/secrets/%s" % (c["namespace"], c["secret"])

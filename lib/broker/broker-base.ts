@@ -43,6 +43,11 @@ export interface IBroker extends IPlatformComponent, ITenancyOwner {
   readonly suppliesCa: boolean;
   /** Kafka bootstrap servers (`host:9092`); an error when the broker does not speak Kafka. */
   readonly kafkaBootstrap: string;
+  /**
+   * Where credentials Secrets hold the Kafka listener's SASL/PLAIN username and password, when
+   * the platform mints them (its own broker speaking Kafka). @default - none
+   */
+  readonly kafkaCredentialKeys?: { readonly username: string; readonly password: string };
   /** MQTT endpoint; an error when the broker does not speak MQTT. */
   readonly mqttEndpoint: string;
   /** AMQP endpoint; an error when the broker does not speak AMQP. */
@@ -161,8 +166,12 @@ export abstract class BrokerBase implements IBroker {
     service.addEnv(PULSAR_ENV.tokenFile, `${PULSAR_CREDENTIALS_DIR}/token`);
     if (this.tls && this.suppliesCa) service.addEnv(PULSAR_ENV.trustCertsFile, `${PULSAR_CREDENTIALS_DIR}/ca.crt`);
     service.mountSecret(credentials.secretName, PULSAR_CREDENTIALS_DIR);
+    this.wireProtocols(service, credentials);
     return credentials;
   }
+
+  /** Wires a connected service to the broker's other listeners (e.g. Kafka's), with the same credentials. */
+  protected wireProtocols(_service: IServiceBinding, _credentials: ServiceCredentials): void {}
 
   /** One platform's objects are never wired into another's broker (another cluster). */
   private checkOwnPlatform(context: IComponentContext, what: string, owned: ITeam | IServiceBinding, fix: string): void {

@@ -48,7 +48,12 @@ export interface BrokerSyncProps {
   readonly spec: () => Record<string, unknown>;
   /** Service credentials to mint, read at synth time. @default - none */
   readonly credentials?: () => ServiceCredentials[];
+  /** Also write each token as Kafka SASL/PLAIN credentials (KAFKA_CREDENTIAL_KEYS), for the Kafka listener. @default false */
+  readonly kafkaCredentials?: boolean;
 }
+
+/** Keys of a credentials Secret that hold the Kafka listener's SASL/PLAIN username (the role) and password ("token:<jwt>"). */
+export const KAFKA_CREDENTIAL_KEYS = { username: "kafka-username", password: "kafka-password" } as const;
 
 const SPEC_DIR = "/etc/pulsar-sync";
 const SECRETS_DIR = "/pulsar/sync";
@@ -200,6 +205,7 @@ export class BrokerSync extends Construct {
               .map((c) => ({ role: c.role, namespace: c.namespaceName, secret: c.secretName }))
               .sort((a, b) => a.role.localeCompare(b.role)),
             credentialLabels: props.platform.labels("broker", "pulsar-credentials"),
+            ...(props.kafkaCredentials ? { kafkaKeys: KAFKA_CREDENTIAL_KEYS } : {}),
           }
         : {}),
     };

@@ -18,12 +18,27 @@ import { PLATFORM_LABEL, SecureNamespace } from "../core/secure-namespace";
 import { CHARTS, IMAGES } from "../core/versions";
 import { exposeThroughLoadBalancer } from "../core/exposure";
 import { CertManager } from "../security/cert-manager";
-import { BrokerSync } from "./broker-sync";
+import { BrokerSync, KAFKA_CREDENTIAL_KEYS } from "./broker-sync";
 import { OFFLOAD_DATA_DIR, OFFLOAD_PROFILE_CONFIGMAP, OFFLOAD_SECRET, OffloadRendering, OffloadStore } from "./offload";
 import { Protocol } from "./protocol";
 import { BrokerBase, ServiceCredentials } from "./broker-base";
+import type { IServiceBinding } from "../core/bindings";
 import { PULSAR_RELEASE, PULSAR_SECRETS, PULSAR_SERVICE_ACCOUNTS, pulsarPodLabels } from "./pulsar-names";
 import { rackScript } from "./rack-script";
+
+/** Environment variables a service connected to a broker with a Kafka listener gets. */
+export const KAFKA_ENV = {
+  bootstrapServers: "KAFKA_BOOTSTRAP_SERVERS",
+  securityProtocol: "KAFKA_SECURITY_PROTOCOL",
+  saslMechanism: "KAFKA_SASL_MECHANISM",
+  /** The service's role (KoP takes any username; the token decides). */
+  saslUsername: "KAFKA_SASL_USERNAME",
+  /** "token:<jwt>", from the service's credentials Secret. */
+  saslPassword: "KAFKA_SASL_PASSWORD",
+} as const;
+
+/** The Kafka listener's security protocol (Protocol.kafka's listener). */
+const KAFKA_SECURITY_PROTOCOL = "SASL_PLAINTEXT";
 
 /** Options of the broker. */
 export interface BrokerOptions {
@@ -168,6 +183,33 @@ export class Broker extends BrokerBase {
   public get suppliesCa(): boolean {
     // The chart's CA is private: the sync Job copies it next to each service's token.
     return true;
+  }
+
+  /** With a Kafka listener, the sync Job writes each token as SASL/PLAIN credentials too. */
+  public get kafkaCredentialKeys(): { readonly username: string; readonly password: string } | undefined {
+    return this.protocols.has("kafka") ? KAFKA_CREDENTIAL_KEYS : undefined;
+  }
+
+  /**
+   * A service connected to a broker that speaks Kafka gets what a Kafka client needs to pass the
+   * listener's SASL/PLAIN: the platform's own variable names, and Spring Boot's (its JAAS line
+   * takes the password through Kubernetes' `$(VAR)` expansion of the variable set just before).
+   */
+  protected wireProtocols(service: IServiceBinding, credentials: ServiceCredentials): void {
+    if (!this.protocols.has("kafka")) return;
+    const bootstrap = this.kafkaBootstrap;
+    service.addEnv(KAFKA_ENV.bootstrapServers, bootstrap);
+    service.addEnv(KAFKA_ENV.securityProtocol, KAFKA_SECURITY_PROTOCOL);
+    service.addEnv(KAFKA_ENV.saslMechanism, "PLAIN");
+    service.addEnv(KAFKA_ENV.saslUsername, credentials.role);
+    service.addEnv(KAFKA_ENV.saslPassword, { secretName: credentials.secretName, key: KAFKA_CREDENTIAL_KEYS.password });
+    service.addEnv("SPRING_KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+    service.addEnv("SPRING_KAFKA_SECURITY_PROTOCOL", KAFKA_SECURITY_PROTOCOL);
+    service.addEnv("SPRING_KAFKA_PROPERTIES_SASL_MECHANISM", "PLAIN");
+    service.addEnv(
+      "SPRING_KAFKA_PROPERTIES_SASL_JAAS_CONFIG",
+      `org.apache.kafka.common.security.plain.PlainLoginModule required username="${credentials.role}" password="$(${KAFKA_ENV.saslPassword})";`,
+    );
   }
 
   protected credentialsIssued(credentials: ServiceCredentials): void {
@@ -377,6 +419,7 @@ export class Broker extends BrokerBase {
       racks: spread ? { namespace, bookies, bookieSelector: pulsarPodLabels("bookie"), zoneLabel: target.zoneLabel } : undefined,
       spec: () => this.tenancySpec(),
       credentials: () => this.credentials,
+      kafkaCredentials: byName.has("kafka"),
     });
     this.state = { namespace, chart, pulsarVersion, tls, pulsarUrl, adminUrl, protocols: byName, topology, sync };
   }

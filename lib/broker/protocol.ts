@@ -42,7 +42,14 @@ const SPECS: Record<string, HandlerSpec> = {
     project: "streamnative/kop (archived 2024-01)",
     port: 9092,
     config: {
-      kafkaListeners: "PLAINTEXT://0.0.0.0:9092",
+      // KoP authenticates (and then authorizes) Kafka clients only when a SASL mechanism is allowed:
+      // without one it serves every topic to anyone, whatever the broker's own authentication.
+      // PLAIN carries the Pulsar token ("token:<jwt>") of the same role the service holds.
+      kafkaListeners: "SASL_PLAINTEXT://0.0.0.0:9092",
+      saslAllowedMechanisms: "PLAIN",
+      // Group offsets live in one metadata tenant (public/__kafka) instead of one per SASL username,
+      // so the autoscaler reads a group's lag with any credentials that may consume its topic.
+      kafkaEnableMultiTenantMetadata: "false",
       // KoP reads offsets from the index that this interceptor appends to every entry.
       brokerEntryMetadataInterceptors: "org.apache.pulsar.common.intercept.AppendIndexMetadataInterceptor",
       // Kafka clients expect topics to live until deleted; Pulsar would garbage-collect idle ones.
