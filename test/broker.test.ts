@@ -138,6 +138,10 @@ describe("Broker in PRODUCTION (3 zones)", () => {
       PULSAR_PREFIX_messagingProtocols: "mqtt",
       PULSAR_PREFIX_protocolHandlerDirectory: "/pulsar/protocols",
       PULSAR_PREFIX_mqttListeners: "mqtt://0.0.0.0:1883",
+      // MoP lets anonymous clients in unless its own authentication is on
+      PULSAR_PREFIX_mqttAuthenticationEnabled: "true",
+      PULSAR_PREFIX_mqttAuthenticationMethods: "token",
+      PULSAR_PREFIX_mqttAuthorizationEnabled: "true",
     });
     expect(v.broker.initContainers[0]).toMatchObject({ image: "registry.example.com/pulsar/mqtt-handler:4.0.10.1", command: ["sh", "-c", "cp /protocols/*.nar /pulsar/protocols/"] });
     expect(v.broker.extraVolumeMounts).toEqual([{ name: "protocol-handlers", mountPath: "/pulsar/protocols" }]);
@@ -146,6 +150,20 @@ describe("Broker in PRODUCTION (3 zones)", () => {
     expect(svc.spec.selector).toEqual({ app: "pulsar", release: "pulsar", component: "broker" });
     expect(platform.broker.mqttEndpoint).toBe("mqtt://pulsar-protocols.shop-pulsar.svc.cluster.local:1883");
     expect(() => platform.broker.kafkaBootstrap).toThrow('[shop/broker] the broker does not speak kafka (received: ["mqtt"]). Add Protocol.kafka({ handlerImage: ... }) to the broker\'s protocols.');
+  });
+
+  test("MQTT: a connected service gets the endpoint and its own token as the MQTT password, by reference; no Kafka variables", () => {
+    const { app: a, platform: p } = build({ protocols: [MQTT] });
+    const sensor = p.addService("sensor", { image: "shop/sensor:1.0.0" });
+    p.broker.topic("readings").grantProduce(sensor);
+    const deployment = resourcesOf(synth(a)["shop-apps"], "kubernetes_deployment_v1").find((d) => d.metadata.name === "sensor");
+    const env = Object.fromEntries(deployment.spec.template.spec.container[0].env.map((e: any) => [e.name, e.value ?? e.value_from.secret_key_ref]));
+    expect(env).toMatchObject({
+      MQTT_URL: "mqtt://pulsar-protocols.shop-pulsar.svc.cluster.local:1883",
+      MQTT_USERNAME: "shop-apps.sensor",
+      MQTT_PASSWORD: { name: "sensor-pulsar", key: "token" },
+    });
+    expect(Object.keys(env).filter((k) => k.includes("KAFKA"))).toEqual([]);
   });
 
   test("the namespace enforces baseline (the chart sets no container security), clients reach brokers on their ports only", () => {

@@ -37,6 +37,15 @@ export const KAFKA_ENV = {
   saslPassword: "KAFKA_SASL_PASSWORD",
 } as const;
 
+/** Environment variables a service connected to a broker with an MQTT listener gets (MoP's token method). */
+export const MQTT_ENV = {
+  url: "MQTT_URL",
+  /** The service's role (MQTT requires a username; MoP's token method ignores it). */
+  username: "MQTT_USERNAME",
+  /** The service's Pulsar token, from its credentials Secret. */
+  password: "MQTT_PASSWORD",
+} as const;
+
 /** The Kafka listener's security protocol (Protocol.kafka's listener). */
 const KAFKA_SECURITY_PROTOCOL = "SASL_PLAINTEXT";
 
@@ -191,11 +200,17 @@ export class Broker extends BrokerBase {
   }
 
   /**
-   * A service connected to a broker that speaks Kafka gets what a Kafka client needs to pass the
-   * listener's SASL/PLAIN: the platform's own variable names, and Spring Boot's (its JAAS line
-   * takes the password through Kubernetes' `$(VAR)` expansion of the variable set just before).
+   * A service connected to a broker that speaks MQTT gets the endpoint and its token as the MQTT
+   * password. One that speaks Kafka gets what a Kafka client needs to pass the listener's
+   * SASL/PLAIN: the platform's own variable names, and Spring Boot's (its JAAS line takes the
+   * password through Kubernetes' `$(VAR)` expansion of the variable set just before).
    */
   protected wireProtocols(service: IServiceBinding, credentials: ServiceCredentials): void {
+    if (this.protocols.has("mqtt")) {
+      service.addEnv(MQTT_ENV.url, this.mqttEndpoint);
+      service.addEnv(MQTT_ENV.username, credentials.role);
+      service.addEnv(MQTT_ENV.password, { secretName: credentials.secretName, key: "token" });
+    }
     if (!this.protocols.has("kafka")) return;
     const bootstrap = this.kafkaBootstrap;
     service.addEnv(KAFKA_ENV.bootstrapServers, bootstrap);

@@ -64,7 +64,14 @@ const SPECS: Record<string, HandlerSpec> = {
     title: "MQTT",
     project: "streamnative/mop",
     port: 1883,
-    config: { mqttListeners: "mqtt://0.0.0.0:1883" },
+    config: {
+      mqttListeners: "mqtt://0.0.0.0:1883",
+      // MoP accepts anonymous clients unless told otherwise. With "token", the MQTT password is the
+      // Pulsar token (the username is required by MQTT, and ignored), and grants are enforced.
+      mqttAuthenticationEnabled: "true",
+      mqttAuthenticationMethods: "token",
+      mqttAuthorizationEnabled: "true",
+    },
     maintained: true,
     lastRelease: "4.0.10.x",
   },
