@@ -284,6 +284,14 @@ describe("Broker tiered storage", () => {
 });
 
 describe("Broker bad input", () => {
+  test("fails if the chart's own broker or proxy autoscaler could shrink below the topology (it is their one autoscaler)", () => {
+    expect(() => build({ values: { broker: { autoscaling: { enabled: true, minReplicas: 1, maxReplicas: 6 } } } })).toThrow(
+      "[shop/broker] the chart's broker autoscaler must keep at least the topology's 3 brokers (minReplicas), which the zone spread and disruption budget are planned for (received: 1). Set values.broker.autoscaling.minReplicas to 3 or more, or lower brokers in the broker options.",
+    );
+    expect(() => build({ values: { proxy: { autoscaling: { enabled: true } } } })).toThrow(/proxy autoscaler must keep at least the topology's 3 proxies .*received: "proxy.autoscaling without minReplicas"/);
+    expect(() => build({ values: { broker: { autoscaling: { enabled: true, minReplicas: 3, maxReplicas: 9 } } } })).not.toThrow();
+  });
+
   test("fails if the ensemble is smaller than the write quorum", () => {
     expect(() => build({ ensembleSize: 2, writeQuorum: 3, ackQuorum: 2 })).toThrow(
       "[shop/broker] ensembleSize (E=2) must be >= writeQuorum (Qw=3): each entry is written to Qw of the E bookies (received: 2). Raise ensembleSize to 3 or lower writeQuorum.",

@@ -398,6 +398,8 @@ export class Broker extends BrokerBase {
       });
     }
 
+    checkChartAutoscaling(site, props.values, topology);
+
     // System layer: cert-manager (shared, for TLS) and the Pulsar release.
     const certManager = tls ? context.ensure(CertManager) : undefined;
     const chart = new HelmChart(context.scope(Layer.SYSTEM), "Chart", {
@@ -449,6 +451,28 @@ export class Broker extends BrokerBase {
       throw new PlatformConfigError(this.site, `the broker does not speak ${name}`, [...this.protocols.keys()], `Add Protocol.${name}({ handlerImage: ... }) to the broker's protocols.`);
     }
     return `pulsar-protocols.${this.namespace}.svc.cluster.local`;
+  }
+}
+
+/**
+ * The chart's own HPA for brokers or proxies is the one autoscaler of those Deployments (the
+ * platform's autoscaler only scales services). It may grow them, never below the topology's count:
+ * the zone spread and the disruption budgets are planned for at least that many.
+ */
+function checkChartAutoscaling(site: string, values: unknown, t: BrokerTopology): void {
+  if (!values || typeof values !== "object") return;
+  for (const [part, replicas] of [["broker", t.brokers], ["proxy", t.proxies]] as const) {
+    const hpa = ((values as Record<string, any>)[part] ?? {}).autoscaling;
+    if (!hpa || typeof hpa !== "object" || hpa.enabled !== true) continue;
+    const min = hpa.minReplicas;
+    if (!(typeof min === "number" && Number.isInteger(min) && min >= replicas)) {
+      throw new PlatformConfigError(
+        site,
+        `the chart's ${part} autoscaler must keep at least the topology's ${replicas} ${part === "broker" ? "brokers" : "proxies"} (minReplicas), which the zone spread and disruption budget are planned for`,
+        min === undefined ? `${part}.autoscaling without minReplicas` : min,
+        `Set values.${part}.autoscaling.minReplicas to ${replicas} or more, or lower ${part === "broker" ? "brokers" : "proxies"} in the broker options.`,
+      );
+    }
   }
 }
 
