@@ -9,6 +9,7 @@ import { admitFromOutside, ingressModule } from "../core/exposure";
 import { AUTOSCALE_DEFAULTS, KEDA_RESOURCES, restrictedContainerSecurity } from "../core/defaults";
 import { check, checkKnownOptions, PlatformConfigError } from "../core/errors";
 import { HelmChart, HelmValues, toChartResources } from "../core/helm-chart";
+import { escapeDeep } from "../core/literal";
 import { WorkloadRole } from "../core/placement";
 import { admitComponent, PLATFORM_LABEL, SecureNamespace } from "../core/secure-namespace";
 import { selectorLabels } from "../core/names";
@@ -304,7 +305,7 @@ export class Keda implements IPlatformComponent, IAutoscalingProvider {
     }
     const annotations = platform.target.ingressAnnotations;
     new (ingressModule().IngressV1)(scope, `Ingress-${service.team.teamName}-${service.serviceName}`, {
-      metadata: { name: `${service.team.namespaceName}-${service.serviceName}`.slice(0, 253), namespace, labels, annotations: Object.keys(annotations).length > 0 ? { ...annotations } : undefined },
+      metadata: { name: `${service.team.namespaceName}-${service.serviceName}`.slice(0, 253), namespace, labels, annotations: Object.keys(annotations).length > 0 ? escapeDeep({ ...annotations }) : undefined },
       spec: {
         ingressClassName: className,
         rule: [

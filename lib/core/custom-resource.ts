@@ -4,6 +4,7 @@ import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
 import { HelmChart } from "./helm-chart";
 import { PlatformStack } from "./platform-stack";
 import { check } from "./errors";
+import { escapeDeep } from "./literal";
 
 /** A Kubernetes object in the API's own shape. */
 export interface KubernetesObject {
@@ -39,7 +40,8 @@ export class CustomResource extends Construct {
     check(typeof apiVersion === "string" && apiVersion.includes("/"), this, "a custom resource needs a group in apiVersion", apiVersion, 'Use "<group>/<version>", e.g. "dapr.io/v1alpha1".');
     this.group = apiVersion.split("/")[0];
     this.resource = new Manifest(this, "Resource", {
-      manifest: props.manifest,
+      // Literal text: a "${...}" in a user's value is never evaluated by Terraform.
+      manifest: escapeDeep(props.manifest),
       computedFields: props.computedFields ?? ["metadata.labels", "metadata.annotations"],
     });
     this.node.addValidation({ validate: () => crdOrderingProblems(this) });

@@ -1,3 +1,4 @@
+import { escapeDeep } from "./literal";
 import { Construct } from "constructs";
 import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
@@ -45,7 +46,7 @@ export function exposeThroughLoadBalancer(scope: Construct, id: string, props: L
     );
   }
   const service = new ServiceV1(scope, id, {
-    metadata: { name: props.name, namespace: props.namespace, labels: props.labels, annotations: props.internal ? { ...annotations } : undefined },
+    metadata: { name: props.name, namespace: props.namespace, labels: props.labels, annotations: props.internal ? escapeDeep({ ...annotations }) : undefined },
     spec: {
       type: "LoadBalancer",
       selector: props.selector,

@@ -73,3 +73,29 @@ export function checkConstructName(site: ErrorSite, what: string, value: string,
   );
   checkDnsLabel(site, what, value, maxLength);
 }
+
+const QUALIFIED_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)$/;
+
+/** Whether `key` is a Kubernetes label or annotation key: `[prefix/]name`, the prefix a DNS subdomain. */
+export function isMetadataKey(key: unknown): key is string {
+  if (typeof key !== "string") return false;
+  const slash = key.lastIndexOf("/");
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  return (prefix === undefined || (prefix.length > 0 && isDnsSubdomain(prefix))) && QUALIFIED_NAME.test(name);
+}
+
+/**
+ * Checks annotations (or labels, with `labels: true`) given by a user: a plain object of valid
+ * keys to string values (label values: at most 63 characters of the allowed set).
+ */
+export function checkMetadataMap(site: ErrorSite, what: string, map: unknown, options: { labels?: boolean } = {}): Record<string, string> {
+  if (map === undefined) return {};
+  check(!!map && typeof map === "object" && !Array.isArray(map) && Object.getPrototypeOf(map) === Object.prototype, site, `${what} must be a map of keys to strings`, map, `Use e.g. ${what}: { "example.com/owner": "shop" }.`);
+  for (const [key, value] of Object.entries(map as object)) {
+    check(isMetadataKey(key), site, `${what} key "${key}" is not a Kubernetes ${options.labels ? "label" : "annotation"} key ([prefix/]name: letters, digits, '-', '_', '.')`, key, 'Use e.g. "example.com/owner".');
+    check(typeof value === "string", site, `${what}["${key}"] must be a string`, value, 'Quote it, e.g. "true".');
+    if (options.labels) check(value === "" || QUALIFIED_NAME.test(value), site, `${what}["${key}"] is not a label value (at most 63 letters, digits, '-', '_', '.')`, value, 'Use e.g. "shop".');
+  }
+  return map as Record<string, string>;
+}

@@ -2,7 +2,7 @@ import { IConstruct } from "constructs";
 import { KubernetesConnection } from "./connection";
 import { check, checkKnownOptions, PlatformConfigError } from "./errors";
 import { TOPOLOGY_ZONE_LABEL } from "./defaults";
-import { isDnsSubdomain } from "./names";
+import { checkMetadataMap, isDnsSubdomain, isMetadataKey } from "./names";
 
 /** Object stores that tiered storage can offload to. */
 export enum ObjectStorageService {
@@ -350,7 +350,14 @@ export class Target {
       check(!this.singleNode, site, "a single-node target cannot hold a multi-zone profile", this.kind, "Use Profile.EDGE or Profile.DEV on a single node.");
     }
     if (this.ingressClassName !== undefined) check(isDnsSubdomain(this.ingressClassName), site, "ingressClassName must be an IngressClass name", this.ingressClassName, 'Use e.g. "nginx".');
-    check(!!this.storage?.provisioner, site, "storage.provisioner is required", this.storage, 'Name the CSI provisioner of a zonal disk, e.g. { provisioner: "ebs.csi.aws.com" }.');
+    check(!!this.storage && typeof this.storage === "object" && isMetadataKey(this.storage.provisioner), site, "storage.provisioner is required: a CSI provisioner name", this.storage, 'Name the CSI provisioner of a zonal disk, e.g. { provisioner: "ebs.csi.aws.com" }.');
+    check(typeof this.kind === "string" && /^[a-z0-9][a-z0-9-]{0,30}$/.test(this.kind), site, "kind must be a short lowercase name", this.kind, 'Use e.g. kind: "onprem".');
+    check(this.connection instanceof KubernetesConnection, site, "connection must be a KubernetesConnection", this.connection, "Pass e.g. connection: KubernetesConnection.kubeconfig({ context: \"prod\" }).");
+    check(!!this.objectStorage && typeof this.objectStorage === "object" && typeof this.objectStorage.service === "string", site, "objectStorage must say its service", this.objectStorage, "Pass e.g. objectStorage: { service: ObjectStorageService.MINIO, endpoint: \"http://minio.storage:9000\" }.");
+    const parameters = this.storage.parameters;
+    check(parameters === undefined || (!!parameters && typeof parameters === "object" && !Array.isArray(parameters) && Object.entries(parameters).every(([k, v]) => /^[A-Za-z0-9._/-]{1,253}$/.test(k) && typeof v === "string")), site, "storage.parameters must be a map of parameter names to strings", parameters, 'Use e.g. parameters: { type: "gp3" }.');
+    checkMetadataMap(site, "internalLoadBalancerAnnotations", this.internalLoadBalancerAnnotations);
+    checkMetadataMap(site, "ingressAnnotations", this.ingressAnnotations);
   }
 }
 

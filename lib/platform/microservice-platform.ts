@@ -8,6 +8,7 @@ import { PLATFORM_PRIORITY } from "../core/defaults";
 import { check, checkKnownOptions, PlatformConfigError } from "../core/errors";
 import { Mirror } from "../core/mirror";
 import { checkConstructName, standardLabels } from "../core/names";
+import { escapeDeep } from "../core/literal";
 import { Placement } from "../core/placement";
 import { PlatformStack } from "../core/platform-stack";
 import { Profile } from "../core/profile";
@@ -97,7 +98,7 @@ export class MicroservicePlatform extends Construct implements IPlatform {
     new StorageClassV1(base, "ZonalStorage", {
       metadata: { name: this.storageClassName, labels: this.labels("storage", this.storageClassName) },
       storageProvisioner: this.target.storage.provisioner,
-      parameters: this.target.storage.parameters,
+      parameters: escapeDeep(this.target.storage.parameters),
       // Zonal disks must be created in the zone the pod is scheduled to.
       volumeBindingMode: "WaitForFirstConsumer",
       allowVolumeExpansion: true,

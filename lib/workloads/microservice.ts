@@ -9,9 +9,9 @@ import { IPlatform } from "../core/context";
 import { waitForRolloutOf } from "../core/platform-stack";
 import { DEFAULT_RUN_AS_USER, PROBE_TIMINGS, Resources, restrictedContainerSecurity, restrictedPodSecurity, SERVICE_RESOURCES } from "../core/defaults";
 import { check, checkKnownOptions, PlatformConfigError } from "../core/errors";
-import { checkDnsLabel, isDnsSubdomain, selectorLabels } from "../core/names";
+import { checkDnsLabel, checkMetadataMap, isDnsSubdomain, selectorLabels } from "../core/names";
 import { toProviderSpread, WorkloadRole } from "../core/placement";
-import { escapeTemplates } from "../core/literal";
+import { escapeDeep, escapeTemplates } from "../core/literal";
 import { admitFromOutside, exposeThroughLoadBalancer, ingressModule } from "../core/exposure";
 import { isQuantity, parseQuantity } from "../core/quantity";
 
@@ -165,7 +165,7 @@ export class Microservice extends Construct implements IServiceBinding {
     const deployments = loadDeploymentModule();
 
     const account = new ServiceAccountV1(this, "ServiceAccount", {
-      metadata: { name, namespace, labels, annotations: props.serviceAccountAnnotations },
+      metadata: { name, namespace, labels, annotations: props.serviceAccountAnnotations === undefined ? undefined : escapeDeep(checkMetadataMap(this, "serviceAccountAnnotations", props.serviceAccountAnnotations)) },
       automountServiceAccountToken: false,
     });
 
@@ -294,7 +294,7 @@ export class Microservice extends Construct implements IServiceBinding {
     check(isDnsSubdomain(className), this, "ingress.className must be an IngressClass name", className, 'Use e.g. "nginx".');
     const annotations = this.platform.target.ingressAnnotations;
     new (ingressModule().IngressV1)(this, "Ingress", {
-      metadata: { name: this.serviceName, namespace: this.namespace, labels, annotations: Object.keys(annotations).length > 0 ? { ...annotations } : undefined },
+      metadata: { name: this.serviceName, namespace: this.namespace, labels, annotations: Object.keys(annotations).length > 0 ? escapeDeep({ ...annotations }) : undefined },
       spec: {
         ingressClassName: className,
         rule: [{ host: ing.host, http: { path: [{ path, pathType: "Prefix", backend: { service: { name: this.serviceName, port: { number: this.port } } } }] } }],
@@ -327,8 +327,7 @@ export class Microservice extends Construct implements IServiceBinding {
 
   /** Adds pod annotations (e.g. a sidecar injector's). */
   public addPodAnnotations(annotations: Record<string, string>): void {
-    for (const [key, value] of entriesOf(this, "annotations", annotations)) {
-      check(typeof value === "string", this, `annotation "${key}" must be a string`, value, 'Quote it, e.g. "true".');
+    for (const [key, value] of Object.entries(checkMetadataMap(this, "annotations", annotations))) {
       const existing = this.annotations.get(key);
       if (existing !== undefined && existing !== value) {
         throw new PlatformConfigError(this, `pod annotation "${key}" is set twice with different values`, value, `Keep one value (it is already ${JSON.stringify(existing)}).`);
@@ -427,7 +426,7 @@ export class Microservice extends Construct implements IServiceBinding {
   private renderEnv(toTerraform: (env: DeploymentV1SpecTemplateSpecContainerEnv) => unknown): unknown[] {
     return [...this.env].map(([name, value]) =>
       // Values are literal: a "${...}" given here (or read from a shared blueprint) is never evaluated by Terraform.
-      toTerraform(typeof value === "string" ? { name, value: escapeTemplates(value) } : { name, valueFrom: { secretKeyRef: { name: value.secretName, key: value.key } } }),
+      toTerraform(typeof value === "string" ? { name: escapeTemplates(name), value: escapeTemplates(value) } : { name: escapeTemplates(name), valueFrom: { secretKeyRef: { name: value.secretName, key: value.key } } }),
     );
   }
 }
