@@ -109,11 +109,12 @@ describe("Broker in PRODUCTION (3 zones)", () => {
     expect(resourcesOf(apps, "kubernetes_cluster_role_v1")[0].rule).toEqual([{ api_groups: [""], resources: ["nodes"], verbs: ["get"] }]);
   });
 
-  test("brokers and proxies: 3 each, spread over zones, PDBs, on the platform priority", () => {
+  test("brokers and proxies: 3 each, spread hard over zones, PDBs, on the platform priority", () => {
     for (const part of ["broker", "proxy"]) {
       expect(v[part].replicaCount).toBe(3);
       expect(v[part].pdb).toEqual({ usePolicy: true, maxUnavailable: 1 });
-      expect(v[part].topologySpreadConstraints[0]).toMatchObject({ topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway" });
+      // Hard, so a zone holds at most its share: losing one leaves two of three serving (zone analysis).
+      expect(v[part].topologySpreadConstraints[0]).toMatchObject({ topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", minDomains: 3 });
       expect(v[part].priorityClassName).toBe("shop-platform-critical");
     }
   });

@@ -10,7 +10,8 @@ import { AUTOSCALE_DEFAULTS, KEDA_RESOURCES, restrictedContainerSecurity } from 
 import { check, checkKnownOptions, PlatformConfigError } from "../core/errors";
 import { HelmChart, HelmValues, toChartResources } from "../core/helm-chart";
 import { escapeDeep } from "../core/literal";
-import { WorkloadRole } from "../core/placement";
+import { TopologySpread, WorkloadRole } from "../core/placement";
+import { spreadOf, ZoneGroup } from "../core/zones";
 import { admitComponent, PLATFORM_LABEL, SecureNamespace } from "../core/secure-namespace";
 import { selectorLabels } from "../core/names";
 import { CHARTS } from "../core/versions";
@@ -57,6 +58,8 @@ interface Installed {
   readonly context: IComponentContext;
   readonly namespace: string;
   readonly http: boolean;
+  readonly chart: HelmChart;
+  readonly httpAddOn?: HelmChart;
   readonly broker?: IBroker;
 }
 
@@ -143,8 +146,9 @@ export class Keda implements IPlatformComponent, IAutoscalingProvider {
       imageRegistryValues: (registry) => ({ global: { image: { registry } } }),
       values: o.values,
     });
+    let httpAddOn: HelmChart | undefined;
     if (http) {
-      new HelmChart(system, "HttpAddOn", {
+      httpAddOn = new HelmChart(system, "HttpAddOn", {
         pin: CHARTS.kedaHttpAddOn,
         releaseName: "keda-add-ons-http",
         namespace,
@@ -155,7 +159,27 @@ export class Keda implements IPlatformComponent, IAutoscalingProvider {
         dependsOn: [keda.release],
       });
     }
-    this.state = { context, namespace, http, broker: context.tryGet(BrokerBase) };
+    this.state = { context, namespace, http, broker: context.tryGet(BrokerBase), chart: keda, httpAddOn };
+  }
+
+  /** The operator, metrics server, webhooks and the HTTP add-on's parts, read from the charts' values as merged. */
+  public zoneGroups(): ZoneGroup[] {
+    const { context, chart, httpAddOn } = this.installed;
+    const zoneLabel = context.platform.target.zoneLabel;
+    type Part = { replicaCount?: number; replicas?: number | { min?: number }; topologySpreadConstraints?: TopologySpread[] };
+    const v = chart.values as Record<string, Part | undefined> & { topologySpreadConstraints?: Record<string, TopologySpread[]> };
+    const group = (part: string, members: number | undefined, spread: TopologySpread[] | undefined): ZoneGroup => ({ component: this.key, part, kind: "replicas", members: members ?? 1, spread: spreadOf(spread ?? [], zoneLabel), stateful: false });
+    const groups = [
+      group("operator", v.operator?.replicaCount, v.topologySpreadConstraints?.operator),
+      group("metrics server", v.metricsServer?.replicaCount, v.topologySpreadConstraints?.metricsServer),
+      group("admission webhooks", v.webhooks?.replicaCount, v.topologySpreadConstraints?.webhooks),
+    ];
+    if (httpAddOn) {
+      const h = httpAddOn.values as Record<string, Part | undefined>;
+      const count = (p: Part | undefined) => (typeof p?.replicas === "object" ? p.replicas.min : p?.replicas);
+      for (const [key, part] of [["interceptor", "HTTP interceptor"], ["scaler", "HTTP scaler"], ["operator", "HTTP operator"]] as const) groups.push(group(part, count(h[key]), h[key]?.topologySpreadConstraints));
+    }
+    return groups;
   }
 
   /** Scales a service on `options.triggers` (one call per service; subscriptions with `scaleToZero` add their backlog to it). */

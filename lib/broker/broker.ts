@@ -13,7 +13,8 @@ import { IPlatform, Layer } from "../core/context";
 import { BROKER_DEFAULTS, JvmResources, OFFLOAD_DELETION_LAG_MS, PULSAR_INIT_RESOURCES } from "../core/defaults";
 import { check, checkKnownOptions, PlatformConfigError } from "../core/errors";
 import { HelmChart, HelmValues, toChartResources } from "../core/helm-chart";
-import { WorkloadRole } from "../core/placement";
+import { TopologySpread, WorkloadRole } from "../core/placement";
+import { spreadOf, ZoneGroup } from "../core/zones";
 import { PLATFORM_LABEL, SecureNamespace } from "../core/secure-namespace";
 import { CHARTS, IMAGES } from "../core/versions";
 import { exposeThroughLoadBalancer } from "../core/exposure";
@@ -441,6 +442,47 @@ export class Broker extends BrokerBase {
     this.state = { namespace, chart, pulsarVersion, tls, pulsarUrl, adminUrl, protocols: byName, topology, sync };
   }
 
+  /**
+   * Read from the chart's values as merged (so values given over the platform's count): Oxia
+   * (each shard on `replicationFactor` servers, a majority must stay), the bookies (BookKeeper's
+   * quorums over racks = zones), brokers and proxies, and the Oxia coordinator.
+   */
+  public zoneGroups(): ZoneGroup[] {
+    const { platform } = this.context;
+    const zoneLabel = platform.target.zoneLabel;
+    type Part = { replicaCount?: number; replicas?: number; topologySpreadConstraints?: TopologySpread[]; configData?: Record<string, string> };
+    const v = this.chart.values as { components?: { proxy?: boolean }; oxia?: { replicationFactor?: number; server?: Part }; bookkeeper?: Part; broker?: Part; proxy?: Part };
+    const spread = (part: Part | undefined) => spreadOf(part?.topologySpreadConstraints ?? [], zoneLabel);
+    const config = v.broker?.configData ?? {};
+    const whole = (key: string, fallback: number) => (Number.isInteger(Number(config[key])) && config[key] !== undefined ? Number(config[key]) : fallback);
+    const racks = config.PULSAR_PREFIX_bookkeeperClientRackawarePolicyEnabled === "true" ? whole("PULSAR_PREFIX_bookkeeperClientMinNumRacksPerWriteQuorum", 2) : 0;
+    const t = this.topology;
+    const oxiaServers = v.oxia?.server?.replicas ?? t.metadataReplicas;
+    return [
+      // A shard lives on replicationFactor of the servers: with as many servers, every shard is on all of them.
+      { component: this.key, part: "Oxia servers", kind: "consensus", members: Math.min(v.oxia?.replicationFactor ?? oxiaServers, oxiaServers), spread: spread(v.oxia?.server), stateful: true },
+      {
+        component: this.key,
+        part: "bookies",
+        kind: "bookkeeper",
+        members: v.bookkeeper?.replicaCount ?? t.bookies,
+        spread: spread(v.bookkeeper),
+        stateful: true,
+        bookkeeper: {
+          ensembleSize: whole("managedLedgerDefaultEnsembleSize", t.ensembleSize),
+          writeQuorum: whole("managedLedgerDefaultWriteQuorum", t.writeQuorum),
+          ackQuorum: whole("managedLedgerDefaultAckQuorum", t.ackQuorum),
+          minRacksPerWriteQuorum: racks,
+          enforceMinRacks: config.PULSAR_PREFIX_bookkeeperClientEnforceMinNumRacksPerWriteQuorum === "true",
+        },
+      },
+      { component: this.key, part: "brokers", kind: "replicas", members: v.broker?.replicaCount ?? t.brokers, spread: spread(v.broker), stateful: false },
+      ...(v.components?.proxy !== false ? [{ component: this.key, part: "proxies", kind: "replicas" as const, members: v.proxy?.replicaCount ?? t.proxies, spread: spread(v.proxy), stateful: false }] : []),
+      // The chart runs one coordinator, without a volume: the scheduler restarts it in another zone.
+      { component: this.key, part: "Oxia coordinator", kind: "replicas", members: 1, spread: "none", stateful: false },
+    ];
+  }
+
   private get installed(): Installed {
     if (!this.state) throw notInstalled("Broker");
     return this.state;
@@ -647,7 +689,7 @@ function brokerValues(input: ValuesInput): HelmValues {
         : {}),
     },
     broker: {
-      ...part("broker", WorkloadRole.STATELESS, t.brokers, sizes.broker),
+      ...part("broker", WorkloadRole.EVEN, t.brokers, sizes.broker),
       securityContext: PULSAR_POD_SECURITY,
       pdb: { usePolicy: t.brokers > 1, maxUnavailable: 1 },
       configData: brokerConfig,
@@ -668,7 +710,7 @@ function brokerValues(input: ValuesInput): HelmValues {
       ...(identity ? { service_account: { annotations: identity } } : {}),
     },
     proxy: {
-      ...part("proxy", WorkloadRole.STATELESS, t.proxies, sizes.proxy),
+      ...part("proxy", WorkloadRole.EVEN, t.proxies, sizes.proxy),
       pdb: { usePolicy: t.proxies > 1, maxUnavailable: 1 },
       configData: { PULSAR_MEM: mem(sizes.proxy) },
     },

@@ -10,6 +10,11 @@ export enum WorkloadRole {
   STATELESS = "stateless",
   /** Members of a quorum or replicas of data (Raft, Oxia, bookies): spread hard, one per zone. */
   QUORUM = "quorum",
+  /**
+   * Interchangeable replicas that must stay even across zones so that losing one leaves the rest
+   * serving (brokers, proxies): spread hard like a quorum, without required host anti-affinity.
+   */
+  EVEN = "even",
 }
 
 /** A topology spread constraint in the Kubernetes API's shape (Helm values, manifests). */
@@ -53,7 +58,7 @@ export class Placement {
     const labelSelector = { matchLabels: { ...selector } };
     const constraints: TopologySpread[] = [];
     if (this.spreadsZones) {
-      const hard = role === WorkloadRole.QUORUM;
+      const hard = role !== WorkloadRole.STATELESS;
       constraints.push({
         maxSkew: 1,
         topologyKey: this.target.zoneLabel,

@@ -4,6 +4,7 @@ import { IComponentContext, notInstalled } from "../core/component";
 import { IPlatform, Layer } from "../core/context";
 import { CONSUL_DEFAULTS } from "../core/defaults";
 import { check, checkKnownOptions, PlatformConfigError } from "../core/errors";
+import { ZoneGroup } from "../core/zones";
 import { HelmChart, HelmValues, toChartResources } from "../core/helm-chart";
 import { WorkloadRole } from "../core/placement";
 import { isQuantity } from "../core/quantity";
@@ -41,6 +42,7 @@ interface Installed {
   readonly namespace: string;
   readonly host: string;
   readonly sync: RegistryJob;
+  readonly chart: HelmChart;
 }
 
 /**
@@ -85,6 +87,17 @@ export class Consul extends RegistryBase {
     return this.installed.namespace;
   }
 
+  protected get memberSelector(): Record<string, string> {
+    return serverPodLabels();
+  }
+
+  /** The servers as the chart's values set them (values may override the count). */
+  public zoneGroups(): ZoneGroup[] {
+    const [group] = super.zoneGroups();
+    const replicas = (this.installed.chart.values.server as { replicas?: number } | undefined)?.replicas;
+    return [{ ...group, members: replicas ?? group.members }];
+  }
+
   protected get sharedNamespace(): string {
     return this.options.sharedPrefix ?? `${this.context!.platform.platformName}-shared`;
   }
@@ -122,7 +135,7 @@ export class Consul extends RegistryBase {
     });
 
     // The apps stack, where the sync Job is, is applied after this release's stack.
-    new HelmChart(context.scope(Layer.SYSTEM), "Chart", {
+    const chart = new HelmChart(context.scope(Layer.SYSTEM), "Chart", {
       pin: CHARTS.consul,
       releaseName: RELEASE,
       namespace,
@@ -154,7 +167,7 @@ export class Consul extends RegistryBase {
         credentialLabels: platform.labels("registry", REGISTRY_CREDENTIALS_SECRET),
       }),
     });
-    this.state = { namespace, host, sync };
+    this.state = { namespace, host, sync, chart };
   }
 
   public configureTeam(team: ITeam): void {

@@ -136,6 +136,10 @@ export class Nacos extends RegistryBase {
     return this.installed.namespace;
   }
 
+  protected get memberSelector(): Record<string, string> {
+    return selectorLabels({ name: NAME, instance: this.context!.platform.platformName });
+  }
+
   protected get sharedNamespace(): string {
     return this.options.sharedNamespace ?? `${this.context!.platform.platformName}-shared`;
   }
@@ -167,7 +171,7 @@ export class Nacos extends RegistryBase {
     const namespace = `${platform.platformName}-registry`;
     const host = `${NAME}.${namespace}.svc.cluster.local`;
     const authSecret = o.authSecret ?? `${NAME}-auth`;
-    const selector = selectorLabels({ name: NAME, instance: platform.platformName });
+    const selector = this.memberSelector;
     const labels = { ...platform.labels("registry", NAME), ...selector };
     const base = context.scope(Layer.BASE);
 

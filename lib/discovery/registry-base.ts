@@ -2,6 +2,8 @@ import type { ConfigEntryOptions, IServiceBinding, IServiceRegistry, ITeam, Regi
 import { IComponentContext, IPlatformComponent, notInstalled } from "../core/component";
 import { check, checkKnownOptions, PlatformConfigError } from "../core/errors";
 import { findLiteralSecret } from "../core/secrets";
+import { WorkloadRole } from "../core/placement";
+import { spreadOf, ZoneGroup } from "../core/zones";
 
 /** A configuration entry as the sync Job publishes it. */
 export interface ConfigEntry {
@@ -34,7 +36,10 @@ export abstract class RegistryBase implements IPlatformComponent, IServiceRegist
   public abstract configureService(service: IServiceBinding): void;
   /** The registry namespace of entries declared without a team. */
   protected abstract readonly sharedNamespace: string;
+  /** Labels of the consensus members' pods (their zone spread is read from the same placement). */
+  protected abstract readonly memberSelector: Record<string, string>;
   protected context?: IComponentContext;
+  private consensus?: { part: string; members: number };
   protected readonly teams = new Set<ITeam>();
   private readonly entries = new Map<string, ConfigEntry>();
 
@@ -102,10 +107,19 @@ export abstract class RegistryBase implements IPlatformComponent, IServiceRegist
     if (n % 2 === 0) {
       throw new PlatformConfigError(site, `${what} must be odd: ${protocol} needs a majority, so ${n} ${option} survive no more failures than ${n - 1}`, n, `Use ${n - 1} or ${n + 1}.`);
     }
+    this.consensus = { part: what, members: n };
     if (platform.placement.spreadsZones) {
       check(n >= 3, site, `a ${platform.profile.name} profile spreads over zones: ${what.split(" ")[0]} needs at least 3 ${option} (one per zone) to keep its quorum when a zone is lost`, n, `Use ${option}: 3 (or 5).`);
     }
     return n;
+  }
+
+  /** The consensus members (JRaft or Raft), spread hard across zones, each with its data on a zonal volume. */
+  public zoneGroups(): ZoneGroup[] {
+    if (!this.context || !this.consensus) throw notInstalled(this.constructor.name);
+    const { platform } = this.context;
+    const spread = spreadOf(platform.placement.spread(this.memberSelector, WorkloadRole.QUORUM), platform.target.zoneLabel);
+    return [{ component: this.key, part: this.consensus.part, kind: "consensus", members: this.consensus.members, spread, stateful: true }];
   }
 
   protected get site(): string {

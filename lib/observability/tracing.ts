@@ -4,8 +4,9 @@ import { IComponentContext, IPlatformComponent, notInstalled } from "../core/com
 import { IPlatform, Layer } from "../core/context";
 import { COLLECTOR_RESOURCES, JAEGER_DEFAULTS, restrictedContainerSecurity, TRACE_SAMPLING_RATE } from "../core/defaults";
 import { check, checkKnownOptions, PlatformConfigError } from "../core/errors";
+import { spreadOf, ZoneGroup } from "../core/zones";
 import { HelmChart, HelmValues, toChartResources } from "../core/helm-chart";
-import { WorkloadRole } from "../core/placement";
+import { TopologySpread, WorkloadRole } from "../core/placement";
 import { admitComponent, PLATFORM_LABEL, SecureNamespace } from "../core/secure-namespace";
 import { CHARTS, IMAGES } from "../core/versions";
 import { Broker } from "../broker/broker";
@@ -94,6 +95,8 @@ interface Installed {
   readonly host: string;
   readonly jaegerHost: string;
   readonly samplingRate: number;
+  readonly collector: HelmChart;
+  readonly jaeger: HelmChart;
 }
 
 /**
@@ -250,7 +253,7 @@ export class Tracing implements IPlatformComponent {
         },
       }));
     }
-    new HelmChart(system, "Jaeger", {
+    const jaeger = new HelmChart(system, "Jaeger", {
       pin: CHARTS.jaeger,
       releaseName: JAEGER_RELEASE,
       namespace,
@@ -259,7 +262,19 @@ export class Tracing implements IPlatformComponent {
       imageRegistryValues: (registry) => ({ jaeger: { image: { registry } } }),
       values: o.jaegerValues,
     });
-    this.state = { context, namespace, host, jaegerHost, samplingRate };
+    this.state = { context, namespace, host, jaegerHost, samplingRate, collector, jaeger };
+  }
+
+  /** The collector's and Jaeger's replicas and spread, read from their charts' values as merged. */
+  public zoneGroups(): ZoneGroup[] {
+    const { context, collector, jaeger } = this.installed;
+    const zoneLabel = context.platform.target.zoneLabel;
+    const c = collector.values as { replicaCount?: number; topologySpreadConstraints?: TopologySpread[] };
+    const j = ((jaeger.values as { jaeger?: unknown }).jaeger ?? {}) as { replicas?: number; topologySpreadConstraints?: TopologySpread[] };
+    return [
+      { component: this.key, part: "collector", kind: "replicas", members: c.replicaCount ?? 1, spread: spreadOf(c.topologySpreadConstraints ?? [], zoneLabel), stateful: false },
+      { component: this.key, part: "Jaeger", kind: "replicas", members: j.replicas ?? 1, spread: spreadOf(j.topologySpreadConstraints ?? [], zoneLabel), stateful: false },
+    ];
   }
 
   /** With metrics collected, the collector scrapes the team's annotated pods: it alone gets through the team's default deny (on any port: pods choose their metrics port). */

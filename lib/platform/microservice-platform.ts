@@ -1,3 +1,4 @@
+import { Annotations } from "cdktf";
 import { Construct } from "constructs";
 import { StorageClassV1 } from "@cdktf/provider-kubernetes/lib/storage-class-v1";
 import { PriorityClassV1 } from "@cdktf/provider-kubernetes/lib/priority-class-v1";
@@ -9,6 +10,7 @@ import { check, checkKnownOptions, PlatformConfigError } from "../core/errors";
 import { Mirror } from "../core/mirror";
 import { checkConstructName, standardLabels } from "../core/names";
 import { escapeDeep } from "../core/literal";
+import { isZoneAware, zoneLossFindings, zoneLossVerdict, ZoneVerdict } from "../core/zones";
 import { Placement } from "../core/placement";
 import { PlatformStack } from "../core/platform-stack";
 import { Profile } from "../core/profile";
@@ -119,6 +121,23 @@ export class MicroservicePlatform extends Construct implements IPlatform {
     }
     const shortcut = props.broker === false || brokerGiven ? [] : [new Broker(props.broker ?? {})];
     this.componentSet.addAll([...shortcut, ...components]);
+
+    // A multi-zone profile promises that losing a zone loses no quorum, no acknowledged data, no service.
+    if (this.placement.spreadsZones && this.profile.minZones >= 2) {
+      base.node.addValidation({
+        validate: () => {
+          const { errors, warnings } = zoneLossFindings(this.node.path, this.target.zones.length, this.zoneAnalysis());
+          for (const warning of warnings) Annotations.of(this).addWarning(warning);
+          return errors;
+        },
+      });
+    }
+  }
+
+  /** What losing the worst zone does to every part of every component that reports its zones. */
+  public zoneAnalysis(): ZoneVerdict[] {
+    const zones = this.target.singleNode ? 1 : this.target.zones.length;
+    return this.components.flatMap((c) => (isZoneAware(c) ? c.zoneGroups().map((g) => zoneLossVerdict(g, zones)) : []));
   }
 
   /** Installs a component now (its requirements must already be installed); it sees existing teams and services. */

@@ -8,6 +8,7 @@ import { IComponentContext, IPlatformComponent, notInstalled } from "../core/com
 import { IPlatform, Layer } from "../core/context";
 import { DAPR_CONTROL_PLANE_RESOURCES, DAPR_SIDECAR_RESOURCES, DAPR_STORAGE, Resources } from "../core/defaults";
 import { check, checkKnownOptions, PlatformConfigError } from "../core/errors";
+import { ZoneGroup } from "../core/zones";
 import { HelmChart, HelmValues, toChartResources } from "../core/helm-chart";
 import { suggestDnsLabel } from "../core/names";
 import { parseQuantity } from "../core/quantity";
@@ -114,6 +115,7 @@ interface TeamState {
 interface Installed {
   readonly context: IComponentContext;
   readonly namespace: string;
+  readonly chart: HelmChart;
   readonly tracing?: Tracing;
   readonly broker?: IBroker;
   readonly registry?: IServiceRegistry;
@@ -206,7 +208,7 @@ export class DaprRuntime implements IPlatformComponent, IMessagingProvider {
       },
     });
 
-    new HelmChart(context.scope(Layer.SYSTEM), "Chart", {
+    const chart = new HelmChart(context.scope(Layer.SYSTEM), "Chart", {
       pin: CHARTS.dapr,
       releaseName: "dapr",
       namespace,
@@ -228,6 +230,7 @@ export class DaprRuntime implements IPlatformComponent, IMessagingProvider {
     this.state = {
       context,
       namespace,
+      chart,
       tracing: o.tracing === false ? undefined : tracing,
       broker: context.tryGet(BrokerBase),
       registry: isServiceRegistry(registry) ? registry : undefined,
@@ -488,6 +491,25 @@ export class DaprRuntime implements IPlatformComponent, IMessagingProvider {
       labels: team.platform.labels("dapr", RESILIENCY_NAME),
     });
     return state;
+  }
+
+  /**
+   * Read from the chart's values as merged: placement and the scheduler (3-member Raft and etcd
+   * with HA, kept apart by the chart's one anti-affinity policy on the zone label), and the
+   * operator, sentry and injector replicas.
+   */
+  public zoneGroups(): ZoneGroup[] {
+    const { chart } = this.installed;
+    const global = (chart.values.global ?? {}) as { ha?: { enabled?: boolean; replicaCount?: number; podAntiAffinityPolicy?: string }; scheduler?: { enabled?: boolean } };
+    const ha = global.ha?.enabled === true;
+    // The chart applies one policy to every part: required keeps one per zone; preferred only asks.
+    const spread: ZoneGroup["spread"] = !ha ? "none" : global.ha?.podAntiAffinityPolicy === "requiredDuringSchedulingIgnoredDuringExecution" ? "hard" : "preferred";
+    const replicas = ha ? (global.ha?.replicaCount ?? 3) : 1;
+    return [
+      { component: this.key, part: "placement", kind: "consensus", members: ha ? 3 : 1, spread, stateful: ha },
+      ...(global.scheduler?.enabled !== false ? [{ component: this.key, part: "scheduler", kind: "consensus" as const, members: ha ? 3 : 1, spread, stateful: ha }] : []),
+      ...["operator", "sentry", "sidecar injector"].map((part) => ({ component: this.key, part, kind: "replicas" as const, members: replicas, spread, stateful: false })),
+    ];
   }
 
   private get installed(): Installed {

@@ -5,7 +5,8 @@ import { checkKnownOptions } from "../core/errors";
 import { CERT_MANAGER_RESOURCES } from "../core/defaults";
 import { HelmChart, HelmValues, toChartResources } from "../core/helm-chart";
 import { selectorLabels } from "../core/names";
-import { WorkloadRole } from "../core/placement";
+import { TopologySpread, WorkloadRole } from "../core/placement";
+import { spreadOf, ZoneGroup } from "../core/zones";
 import { SecureNamespace } from "../core/secure-namespace";
 import { CHARTS, IMAGES } from "../core/versions";
 
@@ -32,6 +33,7 @@ export class CertManager implements IPlatformComponent {
   public readonly key = "cert-manager";
   private readonly options: CertManagerOptions;
   private installed?: { chart: HelmChart; namespace: string };
+  private zoneLabel?: string;
 
   constructor(options: CertManagerOptions = {}) {
     // Checked when installed, so errors name the platform's path.
@@ -48,10 +50,22 @@ export class CertManager implements IPlatformComponent {
     return this.state.namespace;
   }
 
+  /** The controller, webhook and cainjector, read from the chart's values as merged. */
+  public zoneGroups(): ZoneGroup[] {
+    const values = this.chart.values as Record<string, unknown>;
+    const zoneLabel = this.zoneLabel!;
+    type Part = { replicaCount?: number; topologySpreadConstraints?: TopologySpread[] };
+    const group = (part: string, v: Part | undefined): ZoneGroup => ({
+      component: this.key, part, kind: "replicas", members: v?.replicaCount ?? 1, spread: spreadOf(v?.topologySpreadConstraints ?? [], zoneLabel), stateful: false,
+    });
+    return [group("controller", values as Part), group("webhook", values.webhook as Part | undefined), group("cainjector", values.cainjector as Part | undefined)];
+  }
+
   public install(context: IComponentContext): void {
     const { platform } = context;
     checkKnownOptions(context.site, this.options, OPTIONS);
     const namespace = this.options.namespace ?? `${platform.platformName}-cert-manager`;
+    this.zoneLabel = platform.target.zoneLabel;
     const base = context.scope(Layer.BASE);
     // Nothing of the platform calls cert-manager's pods; the API server reaches the webhook (below).
     const ns = new SecureNamespace(base, "Namespace", { name: namespace, platformName: platform.platformName, system: true });
