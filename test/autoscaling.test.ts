@@ -312,9 +312,9 @@ describe("autoscaling fails", () => {
   test("with a quota quantity that is not a Kubernetes quantity", () => {
     const { platform: p } = platform();
     expect(failure(() => p.addTeam("t", { quota: { cpu: "lots", memory: "32Gi", pods: 10 } }))).toBe(
-      '[shop-base/Teams/t] quota.cpu must be a Kubernetes quantity (a string such as "16" or "500m" for CPU, "32Gi" for memory) (received: "lots"). Use e.g. cpu: "16".',
+      '[shop-base/Teams/t] quota.cpu must be a Kubernetes quantity (a string such as "16" or "500m" for CPU, "32Gi" for memory) (received: "lots"). Use e.g. "16".',
     );
-    expect(failure(() => p.addTeam("u", { quota: { cpu: "4", memory: 32 as never, pods: 10 } }))).toContain("quota.memory must be a Kubernetes quantity");
+    expect(failure(() => p.addTeam("u", { quota: { cpu: "4", memory: 32 as never, pods: 10 } }))).toBe('[shop-base/Teams/u] quota.memory must be a Kubernetes quantity (a string such as "16" or "500m" for CPU, "32Gi" for memory) (received: 32). Use e.g. "32Gi".');
   });
 
   test("with scaleToZero and no autoscaler, or with a minimum above zero", () => {

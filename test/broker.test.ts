@@ -330,7 +330,7 @@ describe("Broker bad input", () => {
 
   test("fails on a protocol listed twice, or an unknown option", () => {
     expect(() => build({ protocols: [MQTT, MQTT] })).toThrow(/protocol MQTT is listed twice/);
-    expect(() => build({ bookie: 6 } as any)).toThrow(/\[shop\/broker\] unknown option "bookie"/);
+    expect(() => build({ bookie: 6 } as any)).toThrow(/\[shop\] broker has an unknown option "bookie" \(received: "bookie"\)\. Known options are: protocols, offload, .*bookies/);
   });
 });
 

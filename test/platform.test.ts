@@ -63,7 +63,7 @@ describe("MicroservicePlatform bad input", () => {
   });
 
   test("fails without a target", () => {
-    expect(() => new MicroservicePlatform(testApp(), "shop", {} as any)).toThrow(/\[shop\] a target is required/);
+    expect(() => new MicroservicePlatform(testApp(), "shop", {} as any)).toThrow(/\[shop\] target is required \(received: undefined\)\. Give it, e\.g\. Target\.eks\(/);
   });
 
   test("fails if two platforms share a name", () => {

@@ -108,9 +108,9 @@ describe("Microservice", () => {
 
   test("fails on root, bad ports, bad quantities and a variable set twice", () => {
     const { platform } = shop();
-    expect(() => platform.addService("a", { image: "x/y:1", runAsUser: 0 })).toThrow(/runAsUser must be a non-zero UID .*received: 0/);
-    expect(() => platform.addService("b", { image: "x/y:1", port: 70000 })).toThrow(/port must be a whole number from 1 to 65535 \(received: 70000\)/);
-    expect(() => platform.addService("c", { image: "x/y:1", resources: { cpu: "1 core", memory: "1Gi", memoryLimit: "1Gi" } })).toThrow(/resources.cpu must be a Kubernetes quantity \(received: "1 core"\)/);
+    expect(() => platform.addService("a", { image: "x/y:1", runAsUser: 0 })).toThrow("[shop-apps/Teams/shop-apps/a] runAsUser must be at least 1 (received: 0). Use e.g. 10001.");
+    expect(() => platform.addService("b", { image: "x/y:1", port: 70000 })).toThrow("[shop-apps/Teams/shop-apps/b] port must be at most 65535 (received: 70000). Use e.g. 8080.");
+    expect(() => platform.addService("c", { image: "x/y:1", resources: { cpu: "1 core", memory: "1Gi", memoryLimit: "1Gi" } })).toThrow(/resources.cpu must be a Kubernetes quantity \(a string such as "16" or "500m" for CPU, "32Gi" for memory\) \(received: "1 core"\)/);
     expect(() => platform.addService("d", { image: "x/y:1", env: { A: "1" }, secretEnv: { A: { secretName: "s", key: "k" } } })).toThrow(/environment variable "A" is set twice/);
     expect(() => platform.addService("e", { image: "x/y:1", replica: 2 } as any)).toThrow(/unknown option "replica"/);
   });
@@ -141,7 +141,7 @@ describe("team namespaces have one owner", () => {
 
 test("a team's groups and allowed namespaces must be lists (YAML- or JSON-loaded input)", () => {
   const p = new MicroservicePlatform(testApp(), "shop", { target: Target.kind(), profile: Profile.DEV });
-  expect(() => p.addTeam("a", { editGroups: "devs" as never })).toThrow('[shop-base/Teams/a] editGroups must be a list of group names (received: "devs"). Use e.g. editGroups: ["shop-devs"].');
-  expect(() => p.addTeam("b", { viewGroups: [""] })).toThrow("viewGroups must be a list of group names");
-  expect(() => p.addTeam("c", { allowIngressFromNamespaces: "catalog" as never })).toThrow("allowIngressFromNamespaces must be a list of namespace names");
+  expect(() => p.addTeam("a", { editGroups: "devs" as never })).toThrow('[shop-base/Teams/a] editGroups must be a list (received: "devs"). Use e.g. ["shop-devs"].');
+  expect(() => p.addTeam("b", { viewGroups: [""] })).toThrow('[shop-base/Teams/b] viewGroups[0] must not be empty (received: ""). Use e.g. "shop-auditors".');
+  expect(() => p.addTeam("c", { allowIngressFromNamespaces: "catalog" as never })).toThrow('[shop-base/Teams/c] allowIngressFromNamespaces must be a list (received: "catalog"). Use e.g. ["storefront"].');
 });

@@ -107,7 +107,7 @@ describe("zone-loss analysis of platforms", () => {
 
   test("a registry whose chart values make its server count even fails synthesis", () => {
     const app = testApp();
-    new MicroservicePlatform(app, "shop", { target: Target.gke({ region: "europe-west1", zones: ["b", "c", "d"], project: "p" }), components: [new Consul({ values: { server: { replicas: 4 } } })] });
+    new MicroservicePlatform(app, "shop", { target: Target.gke({ region: "europe-west1", zones: ["b", "c", "d"], project: "shop-prod" }), components: [new Consul({ values: { server: { replicas: 4 } } })] });
     expect(synthErrors(app).join("\n")).toContain("costs registry/Consul servers its quorum, acknowledged data, service: 2 of 4 left, below the majority of 3 (an even count tolerates no more failures than 3)");
   });
 

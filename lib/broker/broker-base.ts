@@ -1,7 +1,8 @@
 import type { IServiceBinding, ITeam } from "../core/bindings";
 import { IComponentContext, IPlatformComponent, notInstalled } from "../core/component";
-import { check, checkKnownOptions, PlatformConfigError } from "../core/errors";
+import { check, PlatformConfigError } from "../core/errors";
 import { isDnsSubdomain } from "../core/names";
+import { checkOptionsSchema } from "../core/validate";
 import { PulsarAction, PulsarNamespace, PulsarTenant, PulsarTopic, TenantOptions, TopicOptions, ITenancyOwner } from "./tenancy";
 
 /** Where a granted service finds its broker credentials (token, and CA when TLS is on). */
@@ -103,7 +104,7 @@ export abstract class BrokerBase implements IBroker {
   }
 
   public addTenant(name: string, options: TenantOptions = {}): PulsarTenant {
-    checkKnownOptions(this.site, options, ["adminRoles"]);
+    checkOptionsSchema(`${this.site}/Tenant(${name})`, "TenantOptions", options);
     const existing = this.tenants.get(name);
     if (existing) {
       if (options.adminRoles !== undefined) {

@@ -12,6 +12,7 @@ import { IComponentContext, notInstalled } from "../core/component";
 import { IPlatform, Layer } from "../core/context";
 import { BROKER_DEFAULTS, JvmResources, OFFLOAD_DELETION_LAG_MS, PULSAR_INIT_RESOURCES } from "../core/defaults";
 import { check, checkKnownOptions, PlatformConfigError } from "../core/errors";
+import { checkOptionsSchema } from "../core/validate";
 import { HelmChart, HelmValues, toChartResources } from "../core/helm-chart";
 import { TopologySpread, WorkloadRole } from "../core/placement";
 import { spreadOf, ZoneGroup } from "../core/zones";
@@ -86,11 +87,6 @@ export interface BrokerOptions {
   readonly values?: HelmValues;
 }
 
-const OPTIONS = [
-  "exposeListeners",
-  "protocols", "offload", "offloadThresholdBytes", "offloadDeletionLagMs", "brokers", "proxies", "bookies",
-  "metadataReplicas", "ensembleSize", "writeQuorum", "ackQuorum", "pulsarVersion", "values",
-];
 
 /** Bookies, brokers, proxies, Oxia servers and quorums as configured. */
 export interface BrokerTopology {
@@ -235,8 +231,7 @@ export class Broker extends BrokerBase {
   protected installBroker(context: IComponentContext): void {
     const { platform, site } = context;
     const props = this.options;
-    check(!!props && typeof props === "object" && !Array.isArray(props), site, "the broker's options must be an object", props, "Pass e.g. broker: { offload: OffloadStore.s3(...) }, or broker: false for none.");
-    checkKnownOptions(site, props, OPTIONS);
+    checkOptionsSchema(site, "BrokerOptions", props, "broker");
     const profile = platform.profile;
     const target = platform.target;
     const zones = Math.max(1, target.zones.length);

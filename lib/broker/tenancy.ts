@@ -1,5 +1,6 @@
 import type { IServiceBinding } from "../core/bindings";
-import { check, checkKnownOptions, ErrorSite } from "../core/errors";
+import { check, ErrorSite } from "../core/errors";
+import { checkOptionsSchema } from "../core/validate";
 
 /** Retention of acknowledged messages in a namespace. */
 export interface RetentionPolicy {
@@ -46,7 +47,6 @@ export interface ITenancyOwner {
 }
 
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
-const NAMESPACE_OPTIONS = ["retention", "offloadThresholdBytes", "offloadDeletionLagMs"];
 
 function checkName(site: ErrorSite, what: string, name: string): void {
   check(typeof name === "string" && NAME.test(name), site, `the ${what} name may hold letters, digits, '_', '.' and '-' (at most 63)`, name, "Use e.g. \"orders\".");
@@ -125,7 +125,7 @@ export class PulsarNamespace {
     // Errors name the object: "<platform>/broker/Namespace(<tenant>/<name>)".
     const site = `${tenant.owner.site}/Namespace(${tenant.name}/${name})`;
     checkName(site, "namespace", name);
-    checkKnownOptions(site, options, NAMESPACE_OPTIONS);
+    checkOptionsSchema(site, "PulsarNamespaceOptions", options);
     const r = options.retention;
     if (r) {
       check(Number.isInteger(r.minutes) && r.minutes >= -1 && Number.isInteger(r.sizeMb) && r.sizeMb >= -1, site, "retention minutes and sizeMb must be whole numbers >= -1", r, "Use e.g. { minutes: 10080, sizeMb: 10240 } (7 days, 10 GiB), -1 for no limit.");
@@ -148,7 +148,7 @@ export class PulsarNamespace {
   public addTopic(name: string, options: TopicOptions = {}): PulsarTopic {
     const site = `${this.tenant.owner.site}/Topic(${this.fullName}/${name})`;
     checkName(site, "topic", name);
-    checkKnownOptions(site, options, ["partitions"]);
+    checkOptionsSchema(site, "TopicOptions", options);
     const partitions = options.partitions ?? 0;
     check(Number.isInteger(partitions) && partitions >= 0 && partitions <= 1000, site, "partitions must be a whole number from 0 to 1000", partitions, "Use 0 for a plain topic or the partition count.");
     const existing = this.topics.get(name);

@@ -1,6 +1,7 @@
 import { IConstruct } from "constructs";
 import { isDnsSubdomain } from "./names";
-import { check, checkKnownOptions } from "./errors";
+import { check } from "./errors";
+import { checkOptionsSchema } from "./validate";
 
 /** Options of `Mirror.of()`. */
 export interface MirrorOptions {
@@ -50,7 +51,7 @@ export class Mirror {
   /** Checks the URLs; errors name `scope`'s path. */
   public validate(scope: IConstruct): void {
     const site = `${scope.node.path}/Mirror`;
-    checkKnownOptions(site, this.options, ["chartRepository", "imageRegistry", "imagePullSecrets"]);
+    checkOptionsSchema(site, "MirrorOptions", this.options);
     const secrets = this.options.imagePullSecrets;
     check(
       secrets === undefined || (Array.isArray(secrets) && secrets.every((n) => isDnsSubdomain(n))),

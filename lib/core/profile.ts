@@ -1,5 +1,6 @@
 import { IConstruct } from "constructs";
-import { check, checkKnownOptions } from "./errors";
+import { check} from "./errors";
+import { checkOptionsSchema } from "./validate";
 import { Size } from "./defaults";
 
 /** What a profile decides; every field can be overridden with `Profile.with()`. */
@@ -25,9 +26,6 @@ export interface ProfileSettings {
 /** Options of `Profile.with()`. */
 export type ProfileOverrides = Partial<Omit<ProfileSettings, "name">> & { readonly name?: string };
 
-const SETTING_KEYS: (keyof ProfileSettings)[] = [
-  "name", "minZones", "statelessReplicas", "quorumSize", "size", "zoneSpread", "requireTransportSecurity", "retainVolumes",
-];
 
 /**
  * How big and how safe a platform is: PRODUCTION (3 zones, HA, quorums of 3), DEV (one zone,
@@ -106,7 +104,7 @@ export class Profile implements ProfileSettings {
   /** Checks the settings; errors name `scope`'s path. */
   public validate(scope: IConstruct): void {
     const site = `${scope.node.path}/Profile(${this.name})`;
-    checkKnownOptions(site, this.overridden, SETTING_KEYS);
+    checkOptionsSchema(site, "ProfileOverrides", this.overridden);
     const whole = (n: unknown) => typeof n === "number" && Number.isInteger(n) && n >= 1;
     check(whole(this.minZones), site, "minZones must be a whole number >= 1", this.minZones, "Use 3 for production, 1 for a single zone.");
     check(whole(this.statelessReplicas), site, "statelessReplicas must be a whole number >= 1", this.statelessReplicas, "Use at least 1; 3 or more in a 3-zone profile.");

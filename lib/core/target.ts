@@ -1,6 +1,7 @@
 import { IConstruct } from "constructs";
 import { KubernetesConnection } from "./connection";
 import { check, checkKnownOptions, PlatformConfigError } from "./errors";
+import { checkOptionsSchema, OptionsSchema } from "./validate";
 import { TOPOLOGY_ZONE_LABEL } from "./defaults";
 import { checkMetadataMap, isDnsSubdomain, isMetadataKey } from "./names";
 
@@ -113,6 +114,17 @@ export interface LocalTargetOptions {
   /** IngressClass for exposed services. @default "traefik" on k3s (bundled); none on kind */
   readonly ingressClassName?: string;
 }
+
+/** The options schema of each factory (Target.custom is checked field by field). */
+const TARGET_SCHEMAS: Record<string, OptionsSchema | undefined> = {
+  "Target.eks": "CloudTargetOptions",
+  "Target.aks": "CloudTargetOptions",
+  "Target.ack": "CloudTargetOptions",
+  "Target.gke": "GkeTargetOptions",
+  "Target.tke": "TkeTargetOptions",
+  "Target.kind": "LocalTargetOptions",
+  "Target.k3s": "LocalTargetOptions",
+};
 
 const CLOUD_OPTIONS = ["region", "zones", "clusterName", "connection", "ingressClassName"];
 const LOCAL_OPTIONS = ["zones", "connection", "clusterName", "objectStorage", "ingressClassName"];
@@ -323,7 +335,9 @@ export class Target {
    */
   public validate(scope: IConstruct, minZones: number): void {
     const site = `${scope.node.path}/${this.factory}`;
-    checkKnownOptions(site, this.given, this.knownOptions);
+    const schema = TARGET_SCHEMAS[this.factory];
+    if (schema) checkOptionsSchema(site, schema, this.given);
+    else checkKnownOptions(site, this.given, this.knownOptions);
     if (this.factory !== "Target.k3s" && this.factory !== "Target.kind" && this.factory !== "Target.custom") {
       check(typeof this.region === "string" && /^[a-z0-9-]+$/.test(this.region), site, "region must be a cloud region name", this.region, 'Pass e.g. region: "eu-west-1".');
     }

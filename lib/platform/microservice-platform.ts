@@ -6,10 +6,11 @@ import { isServiceRegistry, IServiceBinding, IServiceRegistry, ITeam } from "../
 import { ComponentSet, ComponentType, IPlatformComponent } from "../core/component";
 import { IPlatform, Layer, LAYER_ORDER } from "../core/context";
 import { PLATFORM_PRIORITY } from "../core/defaults";
-import { check, checkKnownOptions, PlatformConfigError } from "../core/errors";
+import { check, PlatformConfigError } from "../core/errors";
 import { Mirror } from "../core/mirror";
 import { checkConstructName, standardLabels } from "../core/names";
 import { escapeDeep } from "../core/literal";
+import { checkOptionsSchema } from "../core/validate";
 import { isZoneAware, zoneLossFindings, zoneLossVerdict, ZoneVerdict } from "../core/zones";
 import { Placement } from "../core/placement";
 import { PlatformStack } from "../core/platform-stack";
@@ -46,7 +47,6 @@ export interface AddServiceOptions extends MicroserviceOptions {
   readonly team?: ITeam;
 }
 
-const PROPS = ["target", "profile", "mirror", "broker", "components", "prometheusOperator"];
 /** Longest platform name: it prefixes stack names and cluster-scoped objects ("<name>-platform-critical"). */
 const MAX_NAME = 40;
 
@@ -76,8 +76,7 @@ export class MicroservicePlatform extends Construct implements IPlatform {
 
   constructor(scope: Construct, id: string, props: MicroservicePlatformProps) {
     super(scope, id);
-    check(!!props && typeof props === "object" && !!props.target, this, "a target is required", props?.target, "Pass target: Target.eks({...}), Target.k3s(), Target.kind() or another Target factory.");
-    checkKnownOptions(this, props, PROPS);
+    checkOptionsSchema(this, "PlatformProps", props);
     checkConstructName(this, "the platform name", id, MAX_NAME);
     check(props.target instanceof Target, this, "target must come from a Target factory", props.target, "Use Target.eks({...}), Target.k3s(), Target.custom({...}) or another factory.");
     this.platformName = id;

@@ -12,6 +12,7 @@ import { check, checkKnownOptions, PlatformConfigError } from "../core/errors";
 import { checkDnsLabel, checkMetadataMap, isDnsSubdomain, selectorLabels } from "../core/names";
 import { toProviderSpread, WorkloadRole } from "../core/placement";
 import { escapeDeep, escapeTemplates } from "../core/literal";
+import { checkOptionsSchema } from "../core/validate";
 import { admitFromOutside, exposeThroughLoadBalancer, ingressModule } from "../core/exposure";
 import { isQuantity, parseQuantity } from "../core/quantity";
 
@@ -79,10 +80,6 @@ export interface MicroserviceProps extends MicroserviceOptions {
   readonly name: string;
 }
 
-const OPTIONS = [
-  "image", "port", "replicas", "resources", "env", "secretEnv", "health", "runAsUser",
-  "automountServiceAccountToken", "serviceAccountAnnotations",
-];
 const RESOURCE_KEYS = ["cpu", "memory", "memoryLimit"];
 type EnvValue = string | SecretKeyRef;
 
@@ -128,7 +125,7 @@ export class Microservice extends Construct implements IServiceBinding {
   constructor(scope: Construct, id: string, props: MicroserviceProps) {
     super(scope, id);
     const { platform, team, name, ...options } = props;
-    checkKnownOptions(this, options, OPTIONS);
+    checkOptionsSchema(this, "ServiceOptions", options);
     checkDnsLabel(this, "the service name", name);
     checkImage(this, props.image);
     const port = props.port ?? 8080;

@@ -8,6 +8,7 @@ import { SecureNamespace } from "../core/secure-namespace";
 import { SERVICE_RESOURCES, TEAM_QUOTA } from "../core/defaults";
 import { checkDnsLabel } from "../core/names";
 import { checkKnownOptions, check } from "../core/errors";
+import { checkOptionsSchema } from "../core/validate";
 import { isQuantity } from "../core/quantity";
 
 /** Options of a team. */
@@ -32,7 +33,6 @@ export interface TeamProps extends TeamOptions {
   readonly name: string;
 }
 
-const TEAM_OPTIONS = ["namespace", "editGroups", "viewGroups", "quota", "allowIngressFromNamespaces"];
 
 /**
  * A team's corner of the platform, in the base layer (its namespace must exist before anything
@@ -55,7 +55,7 @@ export class Team extends Construct implements ITeam {
   constructor(scope: Construct, id: string, props: TeamProps) {
     super(scope, id);
     const { name: _name, platform: _platform, ...options } = props;
-    checkKnownOptions(this, options, TEAM_OPTIONS);
+    checkOptionsSchema(this, "TeamOptions", options);
     checkDnsLabel(this, "the team name", props.name);
     if (props.allowIngressFromNamespaces !== undefined) {
       check(Array.isArray(props.allowIngressFromNamespaces), this, "allowIngressFromNamespaces must be a list of namespace names", props.allowIngressFromNamespaces, 'Use e.g. allowIngressFromNamespaces: ["catalog"].');

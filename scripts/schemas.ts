@@ -1,0 +1,9 @@
+// `npm run schemas`: writes lib/generated/validators.ts, one compiled check per options schema
+// (lib/schemas), so that checking input costs no schema library at run time.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { renderValidators } from "../lib/schemas/render";
+
+const target = join(__dirname, "..", "..", "lib", "generated", "validators.ts");
+writeFileSync(target, renderValidators());
+console.log(`wrote ${target}`);
