@@ -129,7 +129,7 @@ describe("an external broker", () => {
   });
 
   test("fails on a URL that is not a Pulsar URL", () => {
-    expect(() => new ExternalBroker({ pulsarUrl: "http://pulsar:8080", adminUrl: "http://pulsar:8080" })).toThrow(/\[ExternalBroker\] pulsarUrl must be pulsar:\/\/host:port or pulsar\+ssl:\/\/host:port/);
+    expect(() => new ExternalBroker({ pulsarUrl: "http://pulsar:8080", adminUrl: "http://pulsar:8080" })).toThrow('[ExternalBroker] pulsarUrl must be a pulsar:// or pulsar+ssl:// URL (received: "http://pulsar:8080"). Use e.g. "pulsar+ssl://pulsar.example.com:6651".');
   });
 });
 

@@ -116,7 +116,7 @@ test("chart values that are not an object of keys are refused (JSON- or YAML-loa
   for (const values of ["replicaCount: 2", [], [{ a: 1 }]]) {
     const app = testApp();
     expect(() => new MicroservicePlatform(app, "p", { target: Target.kind(), profile: Profile.DEV, components: [new Keda({ values: values as never })] })).toThrow(
-      /\[p-system\/keda\/Chart\] chart values must be an object of keys/,
+      /\[p\/keda\] values must be an object/,
     );
   }
 });

@@ -205,16 +205,16 @@ describe("Nacos fails", () => {
     const mysql = failure(() =>
       platformWith(new Nacos({ storage: NacosStorage.mysql({ host: "db", database: "nacos", username: "nacos", password: "hunter2-password" as never }) }), Profile.DEV, Target.kind()),
     );
-    expect(mysql).toContain("mysql.password must be a Secret reference, never a literal");
+    expect(mysql).toContain("mysql.password must be a Secret reference { secretName, key }, never the secret itself");
     expect(mysql).not.toContain("hunter2");
   });
 
   test("with MySQL storage and no Secret reference for the password", () => {
     expect(failure(() => platformWith(new Nacos({ storage: NacosStorage.mysql({ host: "db", database: "nacos", username: "nacos" } as never) }), Profile.DEV, Target.kind()))).toBe(
-      '[shop/registry.storage] MySQL storage needs the password as a Secret reference (received: "no password"). Create a Secret in the registry namespace and pass password: { secretName: "nacos-db", key: "password" }.',
+      '[shop/registry.storage] mysql.password is required (received: undefined). Give it, e.g. {"secretName":"orders-db","key":"password"}.',
     );
     expect(failure(() => platformWith(new Nacos({ storage: NacosStorage.mysql({ host: "db", database: "nacos", username: "nacos", password: { secretName: "", key: "p" } }) }), Profile.DEV, Target.kind()))).toContain(
-      "mysql.password must be a Secret reference { secretName, key }",
+      `mysql.password.secretName must be a DNS-1123 subdomain (lowercase letters, digits, '-' and '.') (received: "")`,
     );
   });
 
@@ -260,8 +260,8 @@ describe("Nacos fails", () => {
     const nacos = new Nacos();
     const { platform } = platformWith(nacos);
     expect(failure(() => platform.addTeam("sneaky", { namespace: "shop-shared" }))).toContain("team sneaky's namespace is the registry's shared namespace, which every team reads");
-    expect(failure(() => platformWith(new Nacos({ sharedNamespace: "a.b" })))).toContain("sharedNamespace must be a DNS label");
-    expect(failure(() => platformWith(new Nacos({ storage: NacosStorage.mysql(undefined as never) }), Profile.DEV, Target.kind()))).toContain("MySQL storage needs { host, database, username, password }");
+    expect(failure(() => platformWith(new Nacos({ sharedNamespace: "a.b" })))).toContain("sharedNamespace must be a DNS-1123 label");
+    expect(failure(() => platformWith(new Nacos({ storage: NacosStorage.mysql(undefined as never) }), Profile.DEV, Target.kind()))).toBe("[shop/registry.storage] mysql must be an object (received: undefined). See the option's documentation.");
   });
 
   test("with a team of another platform", () => {

@@ -174,7 +174,8 @@ describe("services on the runtime", () => {
     const foreign = other.broker.topic("events");
     expect(() => dapr.subscribe(subscriber, foreign, { route: "/events" })).toThrow(/\[shop\/broker\] persistent:\/\/public\/default\/events belongs to another broker/);
     expect(() => dapr.subscribe(subscriber, placed, { route: "/again", deadLetter: platform.broker.topic("elsewhere") })).toThrow(/deadLetter must be a topic of the same Pulsar namespace/);
-    expect(() => dapr.subscribe(subscriber, placed, { route: "no-slash" } as any)).toThrow(/service billing subscribes to persistent:\/\/shop\/orders\/placed twice/);
+    expect(() => dapr.subscribe(subscriber, placed, { route: "/again" })).toThrow(/service billing subscribes to persistent:\/\/shop\/orders\/placed twice/);
+    expect(() => dapr.subscribe(subscriber, placed, { route: "no-slash" })).toThrow(`[shop/dapr] route must be a path starting with '/' (received: "no-slash"). Use e.g. "/orders".`);
   });
 });
 
@@ -252,7 +253,7 @@ describe("tracing", () => {
     expect(() => new MicroservicePlatform(testApp(), "shop", { target: eks(), components: [new Tracing({ storage: TraceStorage.memory({ productionReason: "demo only, traces are disposable" }) })] })).not.toThrow();
     expect(() =>
       new MicroservicePlatform(testApp(), "shop", { target: eks(), components: [new Tracing({ storage: TraceStorage.opensearch({ urls: ["https://os:9200"], username: "jaeger", password: "hunter2" as any }) })] }),
-    ).toThrow('[shop/tracing] the store password must be a Secret reference, never a literal (received: "<redacted>"). Use password: { secretName: "<secret in the tracing namespace>", key: "password" }.');
+    ).toThrow('[shop/tracing] storage.password must be a Secret reference { secretName, key }, never the secret itself (received: "<redacted>"). Use e.g. {"secretName":"orders-db","key":"password"}.');
   });
 
   test("with a metrics endpoint, the collector scrapes the annotated pods of the platform's namespaces (teams added later too) and exports them", () => {

@@ -113,7 +113,7 @@ describe("input that did not come from the type checker (regressions)", () => {
   });
 
   test("an object store without options", () => {
-    expect(failure(() => platform({ broker: { offload: (OffloadStore.gcs as (b: string) => OffloadStore)("bucket") } }))).toContain("the store needs its options");
+    expect(failure(() => platform({ broker: { offload: (OffloadStore.gcs as (b: string) => OffloadStore)("bucket") } }))).toBe("[p/broker/OffloadStore.gcs] options must be an object (received: undefined). See the option's documentation.");
   });
 
   test("zones of another region, a credentials Secret without a name, an S3 store in a Google Cloud region", () => {

@@ -18,6 +18,7 @@ import { CHARTS } from "../core/versions";
 import { BrokerBase, IBroker } from "../broker/broker-base";
 import { PulsarTopic } from "../broker/tenancy";
 import { HttpTriggerOptions, ScaleTrigger } from "./scale-trigger";
+import { checkOptionsSchema } from "../core/validate";
 
 /** Options of `Keda`. */
 export interface KedaOptions {
@@ -29,8 +30,6 @@ export interface KedaOptions {
   readonly httpValues?: HelmValues;
 }
 
-const OPTIONS = ["http", "values", "httpValues"];
-const AUTOSCALE_OPTIONS = ["triggers", "minReplicas", "maxReplicas", "cooldownSeconds", "pollingSeconds", "behavior"];
 /** Ports the Kubernetes API server calls: the external metrics API (6443) and the admission webhooks (9443). */
 const API_SERVER_PORTS = [6443, 9443];
 /** The HTTP add-on's interceptor proxy, which HTTP-scaled services' callers reach. */
@@ -108,8 +107,7 @@ export class Keda implements IPlatformComponent, IAutoscalingProvider {
   public install(context: IComponentContext): void {
     const { platform, site } = context;
     const o = this.options;
-    check(!!o && typeof o === "object" && !Array.isArray(o), site, "Keda options must be an object", o, "Pass e.g. new Keda({ http: true }).");
-    checkKnownOptions(site, o, OPTIONS);
+    checkOptionsSchema(site, "KedaOptions", o);
     const http = o.http ?? true;
     check(typeof http === "boolean", site, "http must be true or false", http, "Leave it unset to install the HTTP add-on.");
     const namespace = `${platform.platformName}-keda`;
@@ -185,8 +183,7 @@ export class Keda implements IPlatformComponent, IAutoscalingProvider {
   /** Scales a service on `options.triggers` (one call per service; subscriptions with `scaleToZero` add their backlog to it). */
   public autoscaleService(service: IServiceBinding, options: AutoscaleOptions): CustomResource {
     const site = this.installed.context.site;
-    check(!!options && typeof options === "object" && !Array.isArray(options), site, "autoscale needs { triggers, minReplicas?, maxReplicas?, ... }", options, "Pass e.g. { triggers: [ScaleTrigger.http()] }.");
-    checkKnownOptions(site, options, AUTOSCALE_OPTIONS);
+    checkOptionsSchema(site, "AutoscaleOptions", options);
     check(Array.isArray(options.triggers) && options.triggers.length > 0 && options.triggers.every((t) => t instanceof ScaleTrigger), site, "triggers must be a non-empty list of ScaleTrigger", options.triggers, "Use e.g. triggers: [ScaleTrigger.http(), ScaleTrigger.cron({...})].");
     const entry = this.entry(service);
     if (entry.settings) {

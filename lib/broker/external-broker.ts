@@ -6,6 +6,7 @@ import { checkDnsLabel } from "../core/names";
 import { BrokerBase, ServiceCredentials } from "./broker-base";
 import { BrokerSync } from "./broker-sync";
 import { PulsarAction, PulsarNamespace, PulsarTopic } from "./tenancy";
+import { checkOptionsSchema } from "../core/validate";
 
 /** How the platform administers an external broker: Secrets in a namespace you manage. */
 export interface ExternalBrokerAdmin {
@@ -45,7 +46,6 @@ export interface ExternalBrokerEndpoints {
   readonly rocketmq?: string;
 }
 
-const OPTIONS = ["pulsarUrl", "adminUrl", "admin", "endpoints"];
 const ADMIN_OPTIONS = ["namespace", "token", "clusterName", "signingKey", "ca"];
 
 /**
@@ -67,8 +67,7 @@ export class ExternalBroker extends BrokerBase {
   constructor(options: ExternalBrokerOptions) {
     super();
     const site = "ExternalBroker";
-    check(!!options && typeof options === "object", site, "options are required", options, 'Pass { pulsarUrl: "pulsar+ssl://...", adminUrl: "https://..." }.');
-    checkKnownOptions(site, options, OPTIONS);
+    checkOptionsSchema(site, "ExternalBrokerOptions", options);
     check(typeof options.pulsarUrl === "string" && /^pulsar(\+ssl)?:\/\/[^\s/]+$/.test(options.pulsarUrl), site, "pulsarUrl must be pulsar://host:port or pulsar+ssl://host:port", options.pulsarUrl, 'Use e.g. "pulsar+ssl://pulsar.example.com:6651".');
     check(typeof options.adminUrl === "string" && /^https?:\/\/[^\s]+$/.test(options.adminUrl), site, "adminUrl must be an http(s) URL", options.adminUrl, 'Use e.g. "https://pulsar.example.com:8443".');
     this.pulsarUrl = options.pulsarUrl;

@@ -1,6 +1,7 @@
 import { isDnsSubdomain } from "../core/names";
-import { check, checkKnownOptions, PlatformConfigError } from "../core/errors";
+import { check, PlatformConfigError } from "../core/errors";
 import { ObjectStorageService, Target } from "../core/target";
+import { checkOptionsSchema } from "../core/validate";
 
 /**
  * How the brokers authenticate to the object store: always by reference, never a literal key.
@@ -107,37 +108,37 @@ export interface OffloadRendering {
 export class OffloadStore {
   /** Amazon S3. */
   public static s3(bucket: string, options: ObjectStoreOptions): OffloadStore {
-    return new OffloadStore("OffloadStore.s3", ObjectStorageService.S3, "aws-s3", bucket, options, ["credentials", "region"]);
+    return new OffloadStore("OffloadStore.s3", ObjectStorageService.S3, "aws-s3", bucket, options);
   }
 
   /** Google Cloud Storage. A Secret must hold a service-account JSON key under `keys.secret` (default "key.json"). */
   public static gcs(bucket: string, options: ObjectStoreOptions): OffloadStore {
-    return new OffloadStore("OffloadStore.gcs", ObjectStorageService.GCS, "google-cloud-storage", bucket, options, ["credentials", "region"]);
+    return new OffloadStore("OffloadStore.gcs", ObjectStorageService.GCS, "google-cloud-storage", bucket, options);
   }
 
   /** Azure Blob Storage (`bucket` is the container). The driver needs an account key: a Secret only. */
   public static azureBlob(container: string, options: ObjectStoreOptions): OffloadStore {
-    return new OffloadStore("OffloadStore.azureBlob", ObjectStorageService.AZURE_BLOB, "azureblob", container, options, ["credentials", "region"]);
+    return new OffloadStore("OffloadStore.azureBlob", ObjectStorageService.AZURE_BLOB, "azureblob", container, options);
   }
 
   /** Tencent Cloud COS through its S3-compatible endpoint `https://cos.<region>.myqcloud.com`. */
   public static tencentCos(bucket: string, options: ObjectStoreOptions): OffloadStore {
-    return new OffloadStore("OffloadStore.tencentCos", ObjectStorageService.TENCENT_COS, "aws-s3", bucket, options, ["credentials", "region"]);
+    return new OffloadStore("OffloadStore.tencentCos", ObjectStorageService.TENCENT_COS, "aws-s3", bucket, options);
   }
 
   /** Alibaba Cloud OSS. */
   public static aliyunOss(bucket: string, options: ObjectStoreOptions): OffloadStore {
-    return new OffloadStore("OffloadStore.aliyunOss", ObjectStorageService.ALIYUN_OSS, "aliyun-oss", bucket, options, ["credentials", "region"]);
+    return new OffloadStore("OffloadStore.aliyunOss", ObjectStorageService.ALIYUN_OSS, "aliyun-oss", bucket, options);
   }
 
   /** MinIO or any S3-compatible server, by endpoint. */
   public static minio(bucket: string, options: MinioOptions): OffloadStore {
-    return new OffloadStore("OffloadStore.minio", ObjectStorageService.MINIO, "aws-s3", bucket, options, ["endpoint", "credentials"]);
+    return new OffloadStore("OffloadStore.minio", ObjectStorageService.MINIO, "aws-s3", bucket, options);
   }
 
   /** A filesystem volume (edge sites and laptops). */
   public static filesystem(options: FilesystemOffloadOptions = {}): OffloadStore {
-    return new OffloadStore("OffloadStore.filesystem", ObjectStorageService.FILESYSTEM, "filesystem", "", options, ["existingClaim", "size"]);
+    return new OffloadStore("OffloadStore.filesystem", ObjectStorageService.FILESYSTEM, "filesystem", "", options);
   }
 
   /** The store a target keeps cold data in, for `bucket`. */
@@ -170,7 +171,6 @@ export class OffloadStore {
     /** Bucket or container ("" for the filesystem). */
     public readonly bucket: string,
     private readonly options: object,
-    private readonly known: string[],
   ) {}
 
   /** Name of the claim the platform creates for a filesystem store, if it creates one. */
@@ -186,8 +186,7 @@ export class OffloadStore {
    */
   public render(site: string, target: Target, brokers: number): OffloadRendering {
     const where = `${site}/${this.factory}`;
-    check(!!this.options && typeof this.options === "object" && !Array.isArray(this.options), where, "the store needs its options", this.options, `Pass { ${this.known.join(", ")} }, e.g. OffloadStore.gcs("bucket", { credentials: OffloadCredentials.fromSecret("gcs-key") }).`);
-    checkKnownOptions(where, this.options, this.known);
+    checkOptionsSchema(where, this.factory === "OffloadStore.minio" ? "MinioOptions" : this.factory === "OffloadStore.filesystem" ? "FilesystemOffloadOptions" : "ObjectStoreOptions", this.options);
     const opts = this.options as Partial<ObjectStoreOptions & MinioOptions & FilesystemOffloadOptions>;
 
     if (this.service === ObjectStorageService.FILESYSTEM) {

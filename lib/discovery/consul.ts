@@ -3,7 +3,7 @@ import type { IServiceBinding, ITeam, RegistryCredentials, SecretKeyRef, Sidecar
 import { IComponentContext, notInstalled } from "../core/component";
 import { IPlatform, Layer } from "../core/context";
 import { CONSUL_DEFAULTS } from "../core/defaults";
-import { check, checkKnownOptions, PlatformConfigError } from "../core/errors";
+import { check, PlatformConfigError } from "../core/errors";
 import { ZoneGroup } from "../core/zones";
 import { HelmChart, HelmValues, toChartResources } from "../core/helm-chart";
 import { WorkloadRole } from "../core/placement";
@@ -14,6 +14,7 @@ import { CONSUL_SYNC_PROGRAM } from "./consul-program";
 import { JOB_PRELUDE } from "./job-prelude";
 import { REGISTRY_CREDENTIALS_SECRET, RegistryBase } from "./registry-base";
 import { RegistryJob } from "./registry-job";
+import { checkOptionsSchema } from "../core/validate";
 
 /** Options of `Consul`. */
 export interface ConsulOptions {
@@ -27,7 +28,6 @@ export interface ConsulOptions {
   readonly values?: HelmValues;
 }
 
-const OPTIONS = ["servers", "volumeSize", "sharedPrefix", "values"];
 /** The chart's resource names follow global.name. */
 const RELEASE = "consul";
 /** HTTPS API and TLS gRPC: what clients of the platform's namespaces may reach. Serf and server RPC stay inside the registry's namespace. */
@@ -106,8 +106,7 @@ export class Consul extends RegistryBase {
     this.context = context;
     const { platform, site } = context;
     const o = this.options;
-    check(!!o && typeof o === "object" && !Array.isArray(o), site, "Consul options must be an object", o, "Pass e.g. new Consul({ servers: 3 }).");
-    checkKnownOptions(site, o, OPTIONS);
+    checkOptionsSchema(site, "ConsulOptions", o);
     const servers = this.consensusMembers(o.servers, "servers", "Consul servers", "Raft");
     const volumeSize = o.volumeSize ?? CONSUL_DEFAULTS[platform.profile.size].storage;
     check(isQuantity(volumeSize), site, "volumeSize must be a Kubernetes quantity", volumeSize, 'Use e.g. "10Gi".');

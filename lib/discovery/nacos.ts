@@ -7,7 +7,7 @@ import { IComponentContext, notInstalled } from "../core/component";
 import { Layer } from "../core/context";
 import { waitForRolloutOf } from "../core/platform-stack";
 import { NACOS_DEFAULTS, PROBE_TIMINGS, restrictedContainerSecurity, restrictedPodSecurity } from "../core/defaults";
-import { check, checkKnownOptions, PlatformConfigError } from "../core/errors";
+import { check, PlatformConfigError } from "../core/errors";
 import { isDnsSubdomain, selectorLabels } from "../core/names";
 import { toProviderSpread, WorkloadRole } from "../core/placement";
 import { isQuantity } from "../core/quantity";
@@ -18,6 +18,7 @@ import { JOB_PRELUDE } from "./job-prelude";
 import { NACOS_AUTH_PROGRAM, NACOS_SYNC_PROGRAM } from "./nacos-programs";
 import { REGISTRY_CREDENTIALS_SECRET, RegistryBase } from "./registry-base";
 import { RegistryJob } from "./registry-job";
+import { checkOptionsSchema } from "../core/validate";
 
 /** An external MySQL database for Nacos (5.7 or 8), with the schema of the pinned Nacos version loaded. */
 export interface NacosMysqlOptions {
@@ -75,8 +76,6 @@ export interface NacosOptions {
   readonly sharedNamespace?: string;
 }
 
-const OPTIONS = ["members", "storage", "auth", "authSecret", "volumeSize", "sharedNamespace"];
-const MYSQL_OPTIONS = ["host", "port", "database", "username", "password", "params"];
 /** Client HTTP API, client gRPC (HTTP port + 1000), member gRPC (HTTP port + 1001), JRaft (HTTP port - 1000). */
 export const NACOS_PORTS = { http: 8848, clientGrpc: 9848, memberGrpc: 9849, raft: 7848 } as const;
 const NAME = "nacos";
@@ -148,8 +147,7 @@ export class Nacos extends RegistryBase {
     this.context = context;
     const { platform, site } = context;
     const o = this.options;
-    check(!!o && typeof o === "object" && !Array.isArray(o), site, "Nacos options must be an object", o, "Pass e.g. new Nacos({ storage: NacosStorage.embedded() }).");
-    checkKnownOptions(site, o, OPTIONS);
+    checkOptionsSchema(site, "NacosOptions", o);
     const production = platform.profile.zoneSpread || platform.profile.requireTransportSecurity;
     const members = this.consensusMembers(o.members, "members", "Nacos members", "JRaft");
     const auth = o.auth ?? true;
@@ -419,8 +417,7 @@ function portName(key: string): string {
 }
 
 function checkMysql(site: string, mysql: NacosMysqlOptions): void {
-  check(!!mysql && typeof mysql === "object", site, "MySQL storage needs { host, database, username, password }", mysql, 'Pass e.g. { host: "mysql.db.svc", database: "nacos", username: "nacos", password: { secretName: "nacos-db", key: "password" } }.');
-  checkKnownOptions(site, mysql, MYSQL_OPTIONS);
+  checkOptionsSchema(site, "NacosMysqlOptions", mysql, "mysql");
   check(typeof mysql.host === "string" && /^[A-Za-z0-9.-]{1,253}$/.test(mysql.host), site, "mysql.host must be a host name", mysql.host, 'Use e.g. "mysql.db.svc.cluster.local".');
   check(mysql.port === undefined || (Number.isInteger(mysql.port) && mysql.port >= 1 && mysql.port <= 65535), site, "mysql.port must be a port number", mysql.port, "Use e.g. 3306.");
   check(typeof mysql.database === "string" && /^[A-Za-z0-9_$]{1,64}$/.test(mysql.database), site, "mysql.database must be a database name", mysql.database, 'Use e.g. "nacos".');

@@ -1,9 +1,10 @@
 import type { ConfigEntryOptions, IServiceBinding, IServiceRegistry, ITeam, RegistryCredentials } from "../core/bindings";
 import { IComponentContext, IPlatformComponent, notInstalled } from "../core/component";
-import { check, checkKnownOptions, PlatformConfigError } from "../core/errors";
+import { check, PlatformConfigError } from "../core/errors";
 import { findLiteralSecret } from "../core/secrets";
 import { WorkloadRole } from "../core/placement";
 import { spreadOf, ZoneGroup } from "../core/zones";
+import { checkOptionsSchema } from "../core/validate";
 
 /** A configuration entry as the sync Job publishes it. */
 export interface ConfigEntry {
@@ -58,8 +59,7 @@ export abstract class RegistryBase implements IPlatformComponent, IServiceRegist
     const site = this.site;
     check(typeof group === "string" && CONFIG_NAME.test(group), site, "a config group must be 1 to 128 letters, digits, '-', '_', '.' or ':', with a letter or digit", group, 'Use e.g. "DEFAULT_GROUP" or "orders".');
     check(typeof dataId === "string" && CONFIG_NAME.test(dataId), site, "a config dataId must be 1 to 128 letters, digits, '-', '_', '.' or ':', with a letter or digit", dataId, 'Use e.g. "orders.yaml".');
-    check(!!options && typeof options === "object" && !Array.isArray(options), site, "config options must be an object", options, "Pass { team?, format? }.");
-    checkKnownOptions(site, options, ["team", "format"]);
+    checkOptionsSchema(site, "ConfigEntryOptions", options);
     const where = `${group}/${dataId}`;
     check(typeof content === "string" || (!!content && typeof content === "object" && !Array.isArray(content)), site, `config ${where} must be text or an object`, content, 'Pass e.g. "timeout: 5s" or { timeoutSeconds: 5 }.');
     const secret = findLiteralSecret(content);

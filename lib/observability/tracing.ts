@@ -3,7 +3,7 @@ import type { IServiceBinding, ITeam, SecretKeyRef } from "../core/bindings";
 import { IComponentContext, IPlatformComponent, notInstalled } from "../core/component";
 import { IPlatform, Layer } from "../core/context";
 import { COLLECTOR_RESOURCES, JAEGER_DEFAULTS, restrictedContainerSecurity, TRACE_SAMPLING_RATE } from "../core/defaults";
-import { check, checkKnownOptions, PlatformConfigError } from "../core/errors";
+import { check, PlatformConfigError } from "../core/errors";
 import { spreadOf, ZoneGroup } from "../core/zones";
 import { HelmChart, HelmValues, toChartResources } from "../core/helm-chart";
 import { TopologySpread, WorkloadRole } from "../core/placement";
@@ -11,6 +11,7 @@ import { admitComponent, PLATFORM_LABEL, SecureNamespace } from "../core/secure-
 import { CHARTS, IMAGES } from "../core/versions";
 import { Broker } from "../broker/broker";
 import { BrokerBase } from "../broker/broker-base";
+import { checkOptionsSchema } from "../core/validate";
 
 /** Options of a search-engine trace store. */
 export interface SearchStoreOptions {
@@ -81,7 +82,6 @@ export interface TracingOptions {
   readonly jaegerValues?: HelmValues;
 }
 
-const OPTIONS = ["storage", "collectorReplicas", "samplingRate", "metricsEndpoint", "collectorValues", "jaegerValues"];
 /** Ports of the broker's pods that serve /metrics (brokers and proxies: http; bookies: http). */
 const PULSAR_METRICS_PORTS = [8080, 8000];
 const COLLECTOR_RELEASE = "opentelemetry-collector";
@@ -161,8 +161,7 @@ export class Tracing implements IPlatformComponent {
   public install(context: IComponentContext): void {
     const { platform, site } = context;
     const o = this.options;
-    check(!!o && typeof o === "object" && !Array.isArray(o), site, "tracing options must be an object", o, "Pass e.g. new Tracing({ storage: TraceStorage.elasticsearch({...}) }).");
-    checkKnownOptions(site, o, OPTIONS);
+    checkOptionsSchema(site, "TracingOptions", o);
     const size = platform.profile.size;
     const production = platform.profile.requireTransportSecurity || platform.profile.zoneSpread;
     const storage = o.storage ?? TraceStorage.memory();
@@ -321,7 +320,6 @@ function collectorPodLabels(): Record<string, string> {
   return { "app.kubernetes.io/name": "opentelemetry-collector", "app.kubernetes.io/instance": COLLECTOR_RELEASE, component: "standalone-collector" };
 }
 
-
 /** The namespaces whose annotated pods the collector scrapes: the platform's own and its teams'. */
 function metricsNamespaces(platform: IPlatform, brokerNamespace?: string): string[] {
   const system = [brokerNamespace, `${platform.platformName}-dapr`, `${platform.platformName}-tracing`].filter((n): n is string => !!n);
@@ -445,8 +443,7 @@ function jaegerValues(platform: IPlatform, storage: TraceStorage): HelmValues {
 }
 
 function checkSearchStore(site: string, store: SearchStoreOptions): void {
-  check(!!store && typeof store === "object", site, "a search store needs { urls, username?, password? }", store, 'Use e.g. { urls: ["https://es.example.com:9200"], username: "jaeger", password: { secretName: "es", key: "password" } }.');
-  checkKnownOptions(`${site}.storage`, store, ["urls", "username", "password", "indexPrefix"]);
+  checkOptionsSchema(site, "SearchStoreOptions", store, "storage");
   check(Array.isArray(store.urls) && store.urls.length > 0 && store.urls.every((u) => typeof u === "string" && /^https?:\/\/\S+$/.test(u)), site, "storage urls must be a non-empty list of http(s) URLs", store.urls, 'Use e.g. ["https://es.example.com:9200"].');
   if (store.username !== undefined || store.password !== undefined) {
     check(typeof store.username === "string" && store.username.length > 0, site, "a store password needs a username", store.username, 'Add username: "jaeger".');

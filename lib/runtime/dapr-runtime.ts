@@ -21,6 +21,7 @@ import { DaprComponent, DaprMetadataItem } from "./dapr-component";
 import { DaprConfiguration } from "./dapr-configuration";
 import { DaprResiliency } from "./dapr-resiliency";
 import { DaprSubscription } from "./dapr-subscription";
+import { checkOptionsSchema } from "../core/validate";
 
 /** Sidecar log levels. */
 export type DaprLogLevel = "debug" | "info" | "warn" | "error";
@@ -77,8 +78,6 @@ export interface DaprSubscribeOptions {
   readonly scaleToZero?: boolean;
 }
 
-const OPTIONS = ["scheduler", "enableAllServices", "logLevel", "tracing", "values"];
-const SERVICE_OPTIONS = ["appProtocol", "sidecarResources", "logLevel"];
 const LOG_LEVELS = ["debug", "info", "warn", "error"];
 /** Ports of the control plane that sidecars call: sentry, operator API, placement, scheduler. */
 const CONTROL_PLANE_PORTS = { sentry: 50001, operator: 6500, placement: 50005, scheduler: 50006 } as const;
@@ -168,8 +167,7 @@ export class DaprRuntime implements IPlatformComponent, IMessagingProvider {
   public install(context: IComponentContext): void {
     const { platform, site } = context;
     const o = this.options;
-    check(!!o && typeof o === "object" && !Array.isArray(o), site, "the runtime's options must be an object", o, "Pass e.g. new DaprRuntime({ enableAllServices: true }).");
-    checkKnownOptions(site, o, OPTIONS);
+    checkOptionsSchema(site, "DaprRuntimeOptions", o);
     if (o.logLevel !== undefined) check(LOG_LEVELS.includes(o.logLevel), site, "logLevel must be debug, info, warn or error", o.logLevel, 'Use e.g. "info".');
     const ha = platform.placement.spreadsZones;
     const scheduler = o.scheduler ?? ha;
@@ -251,8 +249,7 @@ export class DaprRuntime implements IPlatformComponent, IMessagingProvider {
     if (service?.platform !== platform) {
       throw new PlatformConfigError(site, "the runtime only takes services of its own platform", (service as IServiceBinding)?.node?.path ?? service, "Enable each platform's services on its own DaprRuntime.");
     }
-    check(!!options && typeof options === "object", site, "enable takes options { appProtocol?, sidecarResources?, logLevel? }", options, "Pass {} for the defaults.");
-    checkKnownOptions(site, options, SERVICE_OPTIONS);
+    checkOptionsSchema(site, "DaprServiceOptions", options);
     const asked = JSON.stringify(options);
     const applied = this.enabled.get(service)?.options;
     if (applied !== undefined) {
@@ -362,8 +359,7 @@ export class DaprRuntime implements IPlatformComponent, IMessagingProvider {
    */
   public subscribe(service: IServiceBinding, topic: PulsarTopic, options: DaprSubscribeOptions): DaprSubscription {
     const { site } = this.installed.context;
-    check(!!options && typeof options === "object", site, "subscribe needs { route, deadLetter? }", options, 'Pass e.g. { route: "/orders" }.');
-    checkKnownOptions(site, options, ["route", "deadLetter", "scaleToZero"]);
+    checkOptionsSchema(site, "DaprSubscribeOptions", options);
     check(options.scaleToZero === undefined || typeof options.scaleToZero === "boolean", site, "scaleToZero must be true or false", options.scaleToZero, "Use scaleToZero: true to scale on the backlog.");
     const autoscaler = options.scaleToZero ? (service.platform.components.find((c) => isAutoscalingProvider(c)) as IAutoscalingProvider | undefined) : undefined;
     if (options.scaleToZero && !autoscaler) {

@@ -48,13 +48,26 @@ function explainAgainst(schema: TSchema, value: unknown, prefix: string): Explan
   return {
     path,
     problem: description && DESCRIBED.includes(error.type) ? `must be ${description}` : problemOf(error.type, error.schema),
-    received: error.value,
+    // A value given where a credential's name or reference belongs may be the credential: never echo it.
+    received: typeof error.value === "string" && sensitive(path) ? "<redacted>" : error.value,
     fix: example !== undefined ? `Use e.g. ${formatExample(example)}.` : "See the option's documentation.",
   };
 }
 
 /** Failures a schema's description says best ("must be a Kubernetes quantity (...)"). */
-const DESCRIBED = [ValueErrorType.Union, ValueErrorType.String, ValueErrorType.StringPattern, ValueErrorType.StringMinLength];
+const DESCRIBED = [ValueErrorType.Union, ValueErrorType.Object, ValueErrorType.String, ValueErrorType.StringPattern, ValueErrorType.StringMinLength];
+/** Option names whose values are credentials (a name of one, `authSecret`, may have been given the credential itself). */
+const SENSITIVE = /pass(word|wd)?|secret|token|credential|private.?key|api.?key|access.?key|signing.?key/i;
+/** Option names that only point at a credential (a Secret's name, a list of them, a key in it). */
+const POINTER = /(name|names|ref|id|file|path|secrets|key)$/i;
+
+function sensitive(path: string): boolean {
+  const segments = path.split(/[.[\]]+/).filter(Boolean);
+  const last = segments[segments.length - 1] ?? "";
+  // In a Secret reference { secretName, key } only the names are given: nothing to hide.
+  if (segments.length >= 2 && /^(secretName|key)$/.test(last)) return false;
+  return segments.some((s) => SENSITIVE.test(s) && !POINTER.test(s)) && !POINTER.test(last);
+}
 
 /** Examples that are code (`Target.eks(...)`, `new Keda()`) are shown as code, others as JSON. */
 function formatExample(example: unknown): string {

@@ -2,6 +2,10 @@ import type { TSchema } from "@sinclair/typebox";
 import { BrokerOptions, CloudTargetOptions, GkeTargetOptions, LocalTargetOptions, MirrorOptions, PlatformProps, ProfileOverrides, TkeTargetOptions } from "./platform";
 import { ExposeOptions, ServiceOptions, TeamOptions } from "./workloads";
 import { PulsarNamespaceOptions, TenantOptions, TopicOptions } from "./broker";
+import {
+  AutoscaleOptions, CertManagerOptions, ConfigEntryOptions, ConsulOptions, DaprRuntimeOptions, DaprServiceOptions, DaprSubscribeOptions, DaprTeamComponentOptions, ExternalBrokerOptions,
+  FilesystemOffloadOptions, KedaOptions, MinioOptions, NacosMysqlOptions, NacosOptions, ObjectStoreOptions, SearchStoreOptions, TracingOptions,
+} from "./components";
 
 /**
  * Every options type the public API takes, by name: the source of the validators in
@@ -23,6 +27,23 @@ export const SCHEMAS = {
   TenantOptions,
   PulsarNamespaceOptions,
   TopicOptions,
+  ExternalBrokerOptions,
+  ObjectStoreOptions,
+  MinioOptions,
+  FilesystemOffloadOptions,
+  KedaOptions,
+  AutoscaleOptions,
+  NacosOptions,
+  NacosMysqlOptions,
+  ConsulOptions,
+  ConfigEntryOptions,
+  DaprRuntimeOptions,
+  DaprServiceOptions,
+  DaprSubscribeOptions,
+  DaprTeamComponentOptions,
+  TracingOptions,
+  SearchStoreOptions,
+  CertManagerOptions,
 } satisfies Record<string, TSchema>;
 
 export type SchemaName = keyof typeof SCHEMAS;

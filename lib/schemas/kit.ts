@@ -37,7 +37,11 @@ export const list = <T extends TSchema>(item: T, example: unknown[], maxItems = 
 /** A map of strings to strings. */
 export const stringMap = (example: Record<string, string>) => Type.Record(Type.String(), Type.String({ maxLength: 65536 }), { examples: [example] });
 /** A reference to a key of an existing Secret. */
-export const secretRef = () => options({ secretName: dnsSubdomain("orders-db"), key: text("^[-._a-zA-Z0-9]+$", "password") });
+export const secretRef = () =>
+  Type.Object(
+    { secretName: dnsSubdomain("orders-db"), key: text("^[-._a-zA-Z0-9]+$", "password", 253, "a Secret key (letters, digits, '-', '_', '.')") },
+    { additionalProperties: false, description: "a Secret reference { secretName, key }, never the secret itself", examples: [{ secretName: "orders-db", key: "password" }] },
+  );
 /** A value made by a factory or constructor of the library (a Target, a Protocol): the construct checks its class. */
 export const instance = (what: string, example: string) => Type.Unknown({ description: what, examples: [example] });
 /** Helm values: any object (checked for plain data by the chart construct). */

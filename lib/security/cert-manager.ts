@@ -1,7 +1,6 @@
 import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import { IComponentContext, IPlatformComponent, notInstalled } from "../core/component";
 import { Layer } from "../core/context";
-import { checkKnownOptions } from "../core/errors";
 import { CERT_MANAGER_RESOURCES } from "../core/defaults";
 import { HelmChart, HelmValues, toChartResources } from "../core/helm-chart";
 import { selectorLabels } from "../core/names";
@@ -9,6 +8,7 @@ import { TopologySpread, WorkloadRole } from "../core/placement";
 import { spreadOf, ZoneGroup } from "../core/zones";
 import { SecureNamespace } from "../core/secure-namespace";
 import { CHARTS, IMAGES } from "../core/versions";
+import { checkOptionsSchema } from "../core/validate";
 
 /** The webhook's secure port (the chart's `webhook.securePort` default). */
 const WEBHOOK_PORT = 10250;
@@ -20,8 +20,6 @@ export interface CertManagerOptions {
   /** Values merged over the platform's. @default {} */
   readonly values?: HelmValues;
 }
-
-const OPTIONS = ["namespace", "values"];
 
 /**
  * cert-manager with its CRDs (kept on uninstall), for the certificates other components ask for.
@@ -63,7 +61,7 @@ export class CertManager implements IPlatformComponent {
 
   public install(context: IComponentContext): void {
     const { platform } = context;
-    checkKnownOptions(context.site, this.options, OPTIONS);
+    checkOptionsSchema(context.site, "CertManagerOptions", this.options);
     const namespace = this.options.namespace ?? `${platform.platformName}-cert-manager`;
     this.zoneLabel = platform.target.zoneLabel;
     const base = context.scope(Layer.BASE);
