@@ -25,7 +25,7 @@ describe("Target factories", () => {
   });
 
   test("each cloud's default kubeconfig context matches its CLI", () => {
-    expect(Target.gke({ region: "europe-west1", zones: ["b"], project: "p1", clusterName: "c1" }).connection.kubeconfigFile?.context).toBe("gke_p1_europe-west1_c1");
+    expect(Target.gke({ region: "europe-west1", zones: ["b"], project: "shop-prod", clusterName: "c1" }).connection.kubeconfigFile?.context).toBe("gke_shop-prod_europe-west1_c1");
     expect(Target.kind({ clusterName: "dev" }).connection.kubeconfigFile?.context).toBe("kind-dev");
     expect(Target.k3s().connection.kubeconfigFile?.context).toBe("default");
     const own = KubernetesConnection.kubeconfig({ path: "/etc/kube.yaml", context: "mine" });
@@ -85,14 +85,14 @@ describe("Target validation", () => {
 
   test("fails on an unknown target option, naming the known ones", () => {
     expect(() => Target.eks({ region: "eu-west-1", zones: ["a", "b", "c"], zone: "a" } as any).validate(scope, 3)).toThrow(
-      '[shop/Target.eks] unknown option "zone" (received: "zone"). Known options are: region, zones, clusterName, connection, ingressClassName.',
+      '[Target.eks] unknown option "zone" (received: "zone"). Known options are: region, zones, clusterName, connection, ingressClassName.',
     );
-    expect(() => Target.k3s({ nodes: 3 } as any).validate(scope, 1)).toThrow(/\[shop\/Target.k3s\] unknown option "nodes"/);
+    expect(() => Target.k3s({ nodes: 3 } as any).validate(scope, 1)).toThrow(/\[Target.k3s\] unknown option "nodes"/);
   });
 
   test("fails on a missing region or a malformed zone", () => {
-    expect(() => Target.aks({ zones: ["1", "2", "3"] } as any).validate(scope, 3)).toThrow('[shop/Target.aks] region is required (received: undefined). Give it, e.g. "eu-west-1".');
-    expect(() => Target.eks({ region: "eu-west-1", zones: ["a", "b", "c d"] }).validate(scope, 3)).toThrow(`[shop/Target.eks] zones[2] must be a zone name or suffix (letters, digits, '.', '_' and '-') (received: "c d"). Use e.g. "a".`);
+    expect(() => Target.aks({ zones: ["1", "2", "3"] } as any).validate(scope, 3)).toThrow('[Target.aks] region is required (received: undefined). Give it, e.g. "eu-west-1".');
+    expect(() => Target.eks({ region: "eu-west-1", zones: ["a", "b", "c d"] }).validate(scope, 3)).toThrow(`[Target.eks] zones[2] must be a zone name or suffix (letters, digits, '.', '_' and '-') (received: "c d"). Use e.g. "a".`);
   });
 
   test("fails if a single node is asked to hold three zones", () => {
@@ -104,8 +104,8 @@ describe("input that did not come from the type checker (regressions)", () => {
   const platform = (props: object) => new MicroservicePlatform(testApp(), "p", { target: Target.kind(), profile: Profile.DEV, ...props });
 
   test("a cloud target without options, or with zones that are not a list", () => {
-    expect(failure(() => Target.eks(undefined as never))).toBe("[Target.eks] a cloud target needs its options (received: undefined). Pass e.g. { region: \"eu-west-1\", zones: [\"a\", \"b\", \"c\"] }.");
-    expect(failure(() => Target.gke({ region: "europe-west1", zones: "abc" as never }))).toContain("zones must be a list of zone names");
+    expect(failure(() => Target.eks(undefined as never))).toBe("[Target.eks] options must be an object (received: undefined). See the option's documentation.");
+    expect(failure(() => Target.gke({ region: "europe-west1", zones: "abc" as never }))).toBe('[Target.gke] zones must be a list (received: "abc"). Use e.g. ["a","b","c"].');
   });
 
   test("image pull secrets that are not a list", () => {

@@ -1,5 +1,6 @@
 import { check, checkKnownOptions, ErrorSite, PlatformConfigError } from "../core/errors";
 import { PulsarTopic } from "../broker/tenancy";
+import { checkScannable } from "../core/literal";
 
 /** Options of a Pulsar backlog trigger. */
 export interface PulsarBacklogOptions {
@@ -165,6 +166,7 @@ export class ScaleTrigger {
     checkOptions(site, options, ["serverAddress", "query", "threshold", "activationThreshold"]);
     check(typeof options.serverAddress === "string" && /^https?:\/\/\S+$/.test(options.serverAddress), site, "serverAddress must be an http(s) URL", options.serverAddress, 'Use e.g. "http://prometheus.monitoring.svc:9090".');
     check(typeof options.query === "string" && options.query.trim().length > 0 && options.query.length <= 4096, site, "query must be a PromQL query", options.query, 'Use e.g. "sum(rate(http_requests_total{app=\\"orders\\"}[2m]))".');
+    checkScannable(site, "query", options.query);
     check(typeof options.threshold === "number" && Number.isFinite(options.threshold) && options.threshold > 0, site, "threshold must be a number > 0", options.threshold, "Use the value one replica handles, e.g. 100.");
     const activation = options.activationThreshold ?? 0;
     check(typeof activation === "number" && Number.isFinite(activation) && activation >= 0, site, "activationThreshold must be a number >= 0", activation, "Use e.g. 0.");

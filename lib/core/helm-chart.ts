@@ -6,7 +6,7 @@ import { stringify } from "yaml";
 import { Mirror } from "./mirror";
 import { ChartPin } from "./versions";
 import { checkDnsLabel } from "./names";
-import { escapeTemplates } from "./literal";
+import { checkScannable, escapeTemplates } from "./literal";
 import { check } from "./errors";
 import { Resources } from "./defaults";
 import { waitForRolloutOf } from "./platform-stack";
@@ -71,6 +71,7 @@ export class HelmChart extends Construct {
     const user = props.values ?? {};
     check(!!user && typeof user === "object" && !Array.isArray(user), this, "chart values must be an object of keys", user, "Pass e.g. { replicaCount: 2 }, nested as in the chart's values.yaml.");
     check(isTree(user), this, "chart values must be a tree: a map that contains itself cannot be written as YAML", "<cyclic values>", "Build the values without references back to a parent (copy the shared part).");
+    checkScannable(this, "chart values", user);
     this.userValues = user;
 
     this.release = new Release(this, "Resource", {

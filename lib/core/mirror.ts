@@ -42,10 +42,12 @@ export class Mirror {
   public readonly imagePullSecrets: readonly string[];
 
   private constructor(private readonly options: MirrorOptions) {
-    this.chartRepository = options.chartRepository?.replace(/\/+$/, "");
-    this.imageRegistry = options.imageRegistry?.replace(/\/+$/, "");
-    // Kept as given when it is not a list: validate() reports it.
-    this.imagePullSecrets = Array.isArray(options.imagePullSecrets) ? options.imagePullSecrets : [];
+    // Kept as given when malformed (JSON- or YAML-loaded input): validate() reports it.
+    const given = (options && typeof options === "object" ? options : {}) as Partial<Record<keyof MirrorOptions, unknown>>;
+    const trimmed = (value: unknown) => (typeof value === "string" ? value.replace(/\/+$/, "") : (value as undefined));
+    this.chartRepository = trimmed(given.chartRepository);
+    this.imageRegistry = trimmed(given.imageRegistry);
+    this.imagePullSecrets = Array.isArray(given.imagePullSecrets) ? (given.imagePullSecrets as string[]) : [];
   }
 
   /** Checks the URLs; errors name `scope`'s path. */

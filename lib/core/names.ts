@@ -1,5 +1,6 @@
 import { Token } from "cdktf";
 import { check, ErrorSite } from "./errors";
+import { checkScannable } from "./literal";
 
 /** The value of `app.kubernetes.io/managed-by` on everything the platform creates. */
 export const MANAGED_BY = "cdktf-microservice-platform";
@@ -72,6 +73,8 @@ export function checkConstructName(site: ErrorSite, what: string, value: string,
     "Use a literal name; tokens are only accepted where the value reaches a resource's attributes.",
   );
   checkDnsLabel(site, what, value, maxLength);
+  // The constructs library keeps children in a plain object: "constructor" would collide with it.
+  check(!(value in Object.prototype), site, `${what} "${value}" cannot name a construct: it is a property of every JavaScript object`, value, `Use another name, e.g. "${value}-svc".`);
 }
 
 const QUALIFIED_NAME = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)$/;
@@ -97,5 +100,6 @@ export function checkMetadataMap(site: ErrorSite, what: string, map: unknown, op
     check(typeof value === "string", site, `${what}["${key}"] must be a string`, value, 'Quote it, e.g. "true".');
     if (options.labels) check(value === "" || QUALIFIED_NAME.test(value), site, `${what}["${key}"] is not a label value (at most 63 letters, digits, '-', '_', '.')`, value, 'Use e.g. "shop".');
   }
+  checkScannable(site, what, map);
   return map as Record<string, string>;
 }

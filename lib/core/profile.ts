@@ -92,7 +92,9 @@ export class Profile implements ProfileSettings {
 
   /** A copy of this profile with some settings changed, e.g. `Profile.PRODUCTION.with({ statelessReplicas: 5 })`. */
   public with(overrides: ProfileOverrides): Profile {
-    const merged: ProfileSettings = { ...this.settings(), ...overrides, name: overrides.name ?? `${this.name}-custom` };
+    check(!!overrides && typeof overrides === "object" && !Array.isArray(overrides), `Profile(${this.name}).with`, "overrides must be an object of settings", overrides, "Pass e.g. Profile.PRODUCTION.with({ statelessReplicas: 5 }).");
+    // A name that is not text is kept in the overrides for validate() to report.
+    const merged: ProfileSettings = { ...this.settings(), ...overrides, name: typeof overrides.name === "string" ? overrides.name : `${this.name}-custom` };
     return new Profile(merged, { ...this.overridden, ...overrides });
   }
 

@@ -158,7 +158,7 @@ export class Target {
       },
       objectStorage: { service: ObjectStorageService.S3, region: options.region },
       workloadIdentity: { serviceAccountAnnotation: "eks.amazonaws.com/role-arn" },
-      connection: (options.connection ?? KubernetesConnection.kubeconfig()).withDefaultContext(clusterName),
+      connection: connectionOf(options.connection).withDefaultContext(clusterName),
     });
   }
 
@@ -175,7 +175,7 @@ export class Target {
       internalLoadBalancerAnnotations: { "networking.gke.io/load-balancer-type": "Internal" },
       objectStorage: { service: ObjectStorageService.GCS, region: options.region },
       workloadIdentity: { serviceAccountAnnotation: "iam.gke.io/gcp-service-account" },
-      connection: (options.connection ?? KubernetesConnection.kubeconfig()).withDefaultContext(
+      connection: connectionOf(options.connection).withDefaultContext(
         `gke_${options.project ?? "my-project"}_${options.region}_${clusterName}`,
       ),
     });
@@ -197,7 +197,7 @@ export class Target {
         serviceAccountAnnotation: "azure.workload.identity/client-id",
         podLabels: { "azure.workload.identity/use": "true" },
       },
-      connection: (options.connection ?? KubernetesConnection.kubeconfig()).withDefaultContext(clusterName),
+      connection: connectionOf(options.connection).withDefaultContext(clusterName),
     });
   }
 
@@ -223,7 +223,7 @@ export class Target {
         region: options.region,
         endpoint: `https://cos.${options.region}.myqcloud.com`,
       },
-      connection: (options.connection ?? KubernetesConnection.kubeconfig()).withDefaultContext(clusterName),
+      connection: connectionOf(options.connection).withDefaultContext(clusterName),
     });
   }
 
@@ -247,37 +247,40 @@ export class Target {
         serviceAccountAnnotation: "pod-identity.alibabacloud.com/role-name",
         namespaceLabels: { "pod-identity.alibabacloud.com/injection": "on" },
       },
-      connection: (options.connection ?? KubernetesConnection.kubeconfig()).withDefaultContext(clusterName),
+      connection: connectionOf(options.connection).withDefaultContext(clusterName),
     });
   }
 
   /** k3s on an edge node: local-path volumes, ServiceLB, a filesystem for cold data. Context default: "default". */
   public static k3s(options: LocalTargetOptions = {}): Target {
+    localOptionsGiven("Target.k3s", options);
     return new Target("Target.k3s", options, LOCAL_OPTIONS, {
       kind: "k3s",
       ingressClassName: options.ingressClassName ?? "traefik",
       zones: options.zones ?? [],
       storage: { provisioner: "rancher.io/local-path" },
       objectStorage: options.objectStorage ?? { service: ObjectStorageService.FILESYSTEM },
-      connection: (options.connection ?? KubernetesConnection.kubeconfig()).withDefaultContext("default"),
+      connection: connectionOf(options.connection).withDefaultContext("default"),
       singleNode: (options.zones ?? []).length <= 1,
     });
   }
 
   /** kind (or minikube with a custom context) on a laptop. Context default: "kind-<clusterName>". */
   public static kind(options: LocalTargetOptions = {}): Target {
+    localOptionsGiven("Target.kind", options);
     return new Target("Target.kind", options, LOCAL_OPTIONS, {
       kind: "kind",
       ingressClassName: options.ingressClassName,
       zones: options.zones ?? [],
       storage: { provisioner: "rancher.io/local-path" },
       objectStorage: options.objectStorage ?? { service: ObjectStorageService.FILESYSTEM },
-      connection: (options.connection ?? KubernetesConnection.kubeconfig()).withDefaultContext(`kind-${options.clusterName ?? "platform"}`),
+      connection: connectionOf(options.connection).withDefaultContext(`kind-${options.clusterName ?? "platform"}`),
     });
   }
 
   /** Any other cluster (on-premises, OpenShift, another cloud): say everything a target knows. */
   public static custom(spec: TargetSpec): Target {
+    check(!!spec && typeof spec === "object" && !Array.isArray(spec), "Target.custom", "a custom target needs its spec", spec, 'Pass e.g. { kind: "onprem", zones: ["z1", "z2", "z3"], storage: { provisioner: "csi.example.com" }, objectStorage: { service: ObjectStorageService.MINIO }, connection: KubernetesConnection.kubeconfig() }.');
     return new Target("Target.custom", spec, [
       "kind", "region", "zones", "zoneLabel", "storage", "internalLoadBalancerAnnotations", "ingressClassName", "ingressAnnotations",
       "objectStorage", "workloadIdentity", "connection", "singleNode",
@@ -335,9 +338,8 @@ export class Target {
    */
   public validate(scope: IConstruct, minZones: number): void {
     const site = `${scope.node.path}/${this.factory}`;
-    const schema = TARGET_SCHEMAS[this.factory];
-    if (schema) checkOptionsSchema(site, schema, this.given);
-    else checkKnownOptions(site, this.given, this.knownOptions);
+    // The factories checked their options against the schemas; a custom spec is checked here.
+    if (!TARGET_SCHEMAS[this.factory]) checkKnownOptions(site, this.given, this.knownOptions);
     if (this.factory !== "Target.k3s" && this.factory !== "Target.kind" && this.factory !== "Target.custom") {
       check(typeof this.region === "string" && /^[a-z0-9-]+$/.test(this.region), site, "region must be a cloud region name", this.region, 'Pass e.g. region: "eu-west-1".');
     }
@@ -376,14 +378,27 @@ export class Target {
 }
 
 /** A cloud factory's options must be an object, with zones as a list (JSON- or YAML-loaded input). */
+/**
+ * A factory's options are checked against its schema before anything is built from them (JSON-
+ * or YAML-loaded input): errors name the factory.
+ */
+function localOptionsGiven(factory: string, options: unknown): void {
+  checkOptionsSchema(factory, TARGET_SCHEMAS[factory]!, options);
+}
+
 function cloudOptionsGiven(factory: string, options: unknown): void {
-  check(!!options && typeof options === "object" && !Array.isArray(options), factory, "a cloud target needs its options", options, 'Pass e.g. { region: "eu-west-1", zones: ["a", "b", "c"] }.');
-  const zones = (options as { zones?: unknown }).zones;
-  check(Array.isArray(zones), factory, "zones must be a list of zone names", zones, 'Pass e.g. zones: ["a", "b", "c"].');
+  checkOptionsSchema(factory, TARGET_SCHEMAS[factory]!, options);
 }
 
 /** Expands zone suffixes ("a") into full names ("eu-west-1a"); full names pass through. */
 function expandZones(zones: string[] | undefined, full: (suffix: string) => string, suffixPattern: RegExp): string[] {
   if (!Array.isArray(zones)) return [];
   return zones.map((z) => (typeof z === "string" && suffixPattern.test(z) ? full(z) : z));
+}
+
+/** The connection given (left for validate() to report when it is not a KubernetesConnection), or the kubeconfig default. */
+function connectionOf(given: unknown): KubernetesConnection {
+  if (given === undefined) return KubernetesConnection.kubeconfig();
+  if (given instanceof KubernetesConnection) return given;
+  throw new PlatformConfigError("Target", "connection must be a KubernetesConnection", given, 'Pass e.g. connection: KubernetesConnection.kubeconfig({ context: "prod" }).');
 }

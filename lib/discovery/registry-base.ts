@@ -5,6 +5,7 @@ import { findLiteralSecret } from "../core/secrets";
 import { WorkloadRole } from "../core/placement";
 import { spreadOf, ZoneGroup } from "../core/zones";
 import { checkOptionsSchema } from "../core/validate";
+import { checkScannable } from "../core/literal";
 
 /** A configuration entry as the sync Job publishes it. */
 export interface ConfigEntry {
@@ -62,6 +63,7 @@ export abstract class RegistryBase implements IPlatformComponent, IServiceRegist
     checkOptionsSchema(site, "ConfigEntryOptions", options);
     const where = `${group}/${dataId}`;
     check(typeof content === "string" || (!!content && typeof content === "object" && !Array.isArray(content)), site, `config ${where} must be text or an object`, content, 'Pass e.g. "timeout: 5s" or { timeoutSeconds: 5 }.');
+    checkScannable(site, `config ${where}`, content);
     const secret = findLiteralSecret(content);
     if (secret) {
       throw new PlatformConfigError(

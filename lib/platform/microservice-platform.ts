@@ -245,7 +245,7 @@ export class MicroservicePlatform extends Construct implements IPlatform {
     if (this.teamsByName.has(name)) {
       throw new PlatformConfigError(this, `team "${name}" is added twice`, name, "Add each team once and keep the returned Team to add services to it.");
     }
-    const team = new Team(this.scopeIn(Layer.BASE, "Teams"), name, { ...options, platform: this, name });
+    const team = withRollback(this.scopeIn(Layer.BASE, "Teams"), name, (scope) => new Team(scope, name, { ...options, platform: this, name }));
     this.teamsByName.set(name, team);
     this.componentSet.configureTeam(team);
     return team;
@@ -270,7 +270,7 @@ export class MicroservicePlatform extends Construct implements IPlatform {
     if (services.node.tryFindChild(name)) {
       throw new PlatformConfigError(this, `service "${name}" is added twice to team "${owner.teamName}"`, name, "Give each service of a team its own name.");
     }
-    const service = new Microservice(services, name, { ...serviceOptions, platform: this, team: owner, name });
+    const service = withRollback(services, name, (scope) => new Microservice(scope, name, { ...serviceOptions, platform: this, team: owner, name }));
     this.serviceList.push(service);
     this.componentSet.configureService(service);
     return service;
@@ -281,5 +281,18 @@ export class MicroservicePlatform extends Construct implements IPlatform {
     let scope: Construct = this.stack(layer);
     for (const id of path) scope = (scope.node.tryFindChild(id) as Construct | undefined) ?? new Construct(scope, id);
     return scope;
+  }
+}
+
+/**
+ * Builds a child construct; when its input is refused, removes what was half built, so that the
+ * name stays free and the tree holds nothing that would fail at synth for another reason.
+ */
+function withRollback<T>(scope: Construct, id: string, build: (scope: Construct) => T): T {
+  try {
+    return build(scope);
+  } catch (error) {
+    scope.node.tryRemoveChild(id);
+    throw error;
   }
 }

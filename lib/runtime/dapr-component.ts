@@ -3,7 +3,7 @@ import { Lazy } from "cdktf";
 import type { SecretKeyRef } from "../core/bindings";
 import { CustomResource } from "../core/custom-resource";
 import { check, PlatformConfigError } from "../core/errors";
-import { escapeTemplates } from "../core/literal";
+import { checkScannable, escapeTemplates } from "../core/literal";
 import { checkDnsLabel } from "../core/names";
 
 /** One metadata entry of a Dapr Component: a literal value, or a key of a Secret of the component's namespace. */
@@ -52,6 +52,7 @@ export class DaprComponent extends Construct {
         throw new PlatformConfigError(this, `metadata "${item.name}" of component "${props.name}" is a credential given as a literal`, "<redacted>", `Put it in a Secret of the namespace and use secretKeyRef: { secretName, key } instead of value.`);
       }
     }
+    checkScannable(this, `metadata of component "${props.name}"`, (props.metadata ?? []).map((m) => m.value ?? ""));
     const scopes = props.scopes;
     new CustomResource(this, "Resource", {
       manifest: {

@@ -39,7 +39,7 @@ export const CloudTargetOptions = options({
   connection: optional(instance("a KubernetesConnection", "KubernetesConnection.kubeconfig({ context: \"prod\" })")),
   ingressClassName: optional(dnsSubdomain("nginx")),
 });
-export const GkeTargetOptions = options({ ...CloudTargetOptions.properties, project: optional(text("^[a-z][-a-z0-9]{4,28}[a-z0-9]$", "my-project", 30)) });
+export const GkeTargetOptions = options({ ...CloudTargetOptions.properties, project: optional(text("^[a-z][-a-z0-9]{4,28}[a-z0-9]$", "my-project", 30, "a Google Cloud project id (6 to 30 lowercase letters, digits and '-', starting with a letter)")) });
 export const TkeTargetOptions = options({ ...CloudTargetOptions.properties, internalSubnetId: optional(text("^[A-Za-z0-9-]+$", "subnet-abc123", 64)) });
 
 /** Options of `Target.kind` and `Target.k3s`. */

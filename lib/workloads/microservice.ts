@@ -11,7 +11,7 @@ import { DEFAULT_RUN_AS_USER, PROBE_TIMINGS, Resources, restrictedContainerSecur
 import { check, checkKnownOptions, PlatformConfigError } from "../core/errors";
 import { checkDnsLabel, checkMetadataMap, isDnsSubdomain, selectorLabels } from "../core/names";
 import { toProviderSpread, WorkloadRole } from "../core/placement";
-import { escapeDeep, escapeTemplates } from "../core/literal";
+import { checkScannable, escapeDeep, escapeTemplates } from "../core/literal";
 import { checkOptionsSchema } from "../core/validate";
 import { admitFromOutside, exposeThroughLoadBalancer, ingressModule } from "../core/exposure";
 import { isQuantity, parseQuantity } from "../core/quantity";
@@ -308,6 +308,7 @@ export class Microservice extends Construct implements IServiceBinding {
     if (this.env.has(name)) {
       throw new PlatformConfigError(this, `environment variable "${name}" is set twice`, name, "Set each variable once: a component may already set it (see the platform's components), or env and secretEnv both name it.");
     }
+    checkScannable(this, `environment variable "${name.slice(0, 64)}"`, [name, value]);
     if (typeof value === "string") {
       this.env.set(name, value);
       return;
