@@ -58,7 +58,7 @@ describe("MicroservicePlatform bad input", () => {
 
   test("fails on an unknown platform option", () => {
     expect(() => new MicroservicePlatform(testApp(), "shop", { target: eks(), profle: Profile.DEV } as any)).toThrow(
-      '[shop] unknown option "profle" (received: "profle"). Known options are: target, profile, mirror, broker, components, prometheusOperator.',
+      '[shop] unknown option "profle" (received: "profle"). Known options are: target, profile, mirror, broker, components, prometheusOperator, policy.',
     );
   });
 

@@ -143,6 +143,7 @@ export class Keda implements IPlatformComponent, IAutoscalingProvider {
       defaults: kedaValues(platform),
       imageRegistryValues: (registry) => ({ global: { image: { registry } } }),
       values: o.values,
+      podParts: ["operator", "metricServer", "webhooks"].map((name) => ({ name, podSecurityContext: `podSecurityContext.${name}`, securityContext: `securityContext.${name}`, resources: `resources.${name}` })),
     });
     let httpAddOn: HelmChart | undefined;
     if (http) {
@@ -153,6 +154,8 @@ export class Keda implements IPlatformComponent, IAutoscalingProvider {
         mirror: platform.mirror,
         defaults: httpAddOnValues(platform),
         values: o.httpValues,
+        // Each part takes its own contexts when given (templates/<part>/deployment.yaml at 0.15.0).
+        podParts: ["operator", "scaler", "interceptor"].map((name) => ({ name, podSecurityContext: `podSecurityContext.${name}`, securityContext: `securityContext.${name}`, resources: `${name}.resources` })),
         // The add-on renders a ScaledObject for its interceptor: KEDA's CRDs must exist first.
         dependsOn: [keda.release],
       });

@@ -417,6 +417,14 @@ export class Broker extends BrokerBase {
       }),
       values: props.values,
       dependsOn: certManager ? [certManager.chart.release] : undefined,
+      // The chart takes a pod securityContext for brokers, bookies and Oxia servers only, and no container one (README, security notes).
+      podParts: [
+        { name: "broker", podSecurityContext: "broker.securityContext", resources: "broker.resources" },
+        { name: "bookie", podSecurityContext: "bookkeeper.securityContext", resources: "bookkeeper.resources" },
+        { name: "oxia-server", podSecurityContext: "oxia.server.securityContext" },
+        ...(topology.proxies > 0 ? [{ name: "proxy", resources: "proxy.resources" }] : []),
+        ...(topology.bookies > 1 ? [{ name: "recovery", resources: "autorecovery.resources" }] : []),
+      ],
     });
 
     // Apps layer: the admin sync (bookie racks, tenants, namespaces, topics, permissions, tokens).

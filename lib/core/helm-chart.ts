@@ -14,6 +14,18 @@ import { waitForRolloutOf } from "./platform-stack";
 /** A tree of Helm values. */
 export type HelmValues = { [key: string]: unknown };
 
+/** Where, in a chart's values, one part's pod settings live (the chart's own layout, per part). */
+export interface ChartPodPart {
+  /** The part, for findings ("operator"). */
+  readonly name: string;
+  /** Values path of the pod security context ("podSecurityContext.operator"). */
+  readonly podSecurityContext?: string;
+  /** Values path of the main container's security context. */
+  readonly securityContext?: string;
+  /** Values path of the main container's resources. */
+  readonly resources?: string;
+}
+
 /** Props of `HelmChart`. */
 export interface HelmChartProps {
   /** The chart, from the versions table. */
@@ -40,6 +52,12 @@ export interface HelmChartProps {
   readonly timeoutSeconds?: number;
   /** Resources to install after. @default [] */
   readonly dependsOn?: ITerraformDependable[];
+  /**
+   * Where, in this chart's values, each part it renders as a pod keeps its security contexts and
+   * resources: the policy pack checks those values (scanners that read Terraform never look
+   * inside Helm values). @default [] (the chart's pods are not inspected)
+   */
+  readonly podParts?: ChartPodPart[];
 }
 
 const overwriteArrays = (_target: unknown[], source: unknown[]) => source;
@@ -53,6 +71,8 @@ export class HelmChart extends Construct {
   public readonly release: Release;
   /** API groups of the CRDs this chart installs. */
   public readonly crdGroups: readonly string[];
+  /** The parts the chart renders as pods, and where their settings live in its values. */
+  public readonly podParts: readonly ChartPodPart[];
   private readonly layers: (HelmValues | (() => HelmValues))[] = [];
   private readonly userValues: HelmValues;
   private cache?: string;
@@ -65,6 +85,7 @@ export class HelmChart extends Construct {
     check(!!props.pin?.version, this, "the chart pin needs an exact version", props.pin, "Take the chart from CHARTS in lib/core/versions.ts.");
     const mirror = props.mirror ?? Mirror.NONE;
     this.crdGroups = props.pin.crdGroups ?? [];
+    this.podParts = props.podParts ?? [];
 
     this.layers.push(props.defaults ?? {});
     if (mirror.imageRegistry && props.imageRegistryValues) this.layers.push(props.imageRegistryValues(mirror.imageRegistry));

@@ -20,6 +20,7 @@ import { Microservice, MicroserviceOptions } from "../workloads/microservice";
 import { Team, TeamOptions } from "../workloads/team";
 import { Broker, BrokerOptions } from "../broker/broker";
 import { IBroker, isBroker } from "../broker/broker-base";
+import { checkSuppressions, Finding, PolicyPack, Suppression } from "../policy/policy-pack";
 
 /** Props of `MicroservicePlatform`. */
 export interface MicroservicePlatformProps {
@@ -39,6 +40,11 @@ export interface MicroservicePlatformProps {
   readonly components?: IPlatformComponent[];
   /** The cluster runs the Prometheus operator: components render PodMonitors (monitoring.coreos.com/v1). @default false */
   readonly prometheusOperator?: boolean;
+  /**
+   * The policy pack's settings: findings to accept, each with a reason recorded in the output
+   * (docs/policy.md lists the rules). @default - every rule applies
+   */
+  readonly policy?: { readonly suppressions?: Suppression[] };
 }
 
 /** Options of `addService()`. */
@@ -73,6 +79,7 @@ export class MicroservicePlatform extends Construct implements IPlatform {
   private readonly teamsByName = new Map<string, Team>();
   private readonly serviceList: Microservice[] = [];
   private readonly componentSet: ComponentSet;
+  private readonly policyPack: PolicyPack;
 
   constructor(scope: Construct, id: string, props: MicroservicePlatformProps) {
     super(scope, id);
@@ -118,6 +125,11 @@ export class MicroservicePlatform extends Construct implements IPlatform {
     if (brokerGiven && props.broker) {
       throw new PlatformConfigError(this, "a broker is given both as the broker shortcut and in components", "broker", "Keep one: the broker's options, or the broker component.");
     }
+    // The policy pack runs on every stack of the platform, made now or later.
+    const pack = new PolicyPack([...PLATFORM_SUPPRESSIONS, ...checkSuppressions(`${this.node.path}.policy`, props.policy?.suppressions ?? [])]);
+    this.forEachStack((stack) => pack.applyTo(stack));
+    this.policyPack = pack;
+
     const shortcut = props.broker === false || brokerGiven ? [] : [new Broker(props.broker ?? {})];
     this.componentSet.addAll([...shortcut, ...components]);
 
@@ -131,6 +143,11 @@ export class MicroservicePlatform extends Construct implements IPlatform {
         },
       });
     }
+  }
+
+  /** The policy pack's findings in every stack of the platform (complete once synthesized). */
+  public get policyFindings(): readonly Finding[] {
+    return this.stacks.flatMap((stack) => this.policyPack.findingsOf(stack));
   }
 
   /** What losing the worst zone does to every part of every component that reports its zones. */
@@ -296,3 +313,21 @@ function withRollback<T>(scope: Construct, id: string, build: (scope: Construct)
     throw error;
   }
 }
+
+/**
+ * Findings the platform accepts in its own components, each with the reason (README, security
+ * notes): what the pinned charts do not let it change.
+ */
+const PLATFORM_SUPPRESSIONS: Suppression[] = [
+  { rule: "MSP-POD-TOKEN", where: "/broker/Sync/", reason: "the pulsar-sync Job calls the Kubernetes API: it maps bookies to zones and writes the services' credentials Secrets" },
+  { rule: "MSP-POD-TOKEN", where: "/registry/Sync/", reason: "the registry's sync Job writes each team's registry-credentials Secret through the Kubernetes API" },
+  { rule: "MSP-POD-TOKEN", where: "/registry/AuthSecret/", reason: "the Nacos auth Job creates the nacos-auth Secret through the Kubernetes API, once" },
+  { rule: "MSP-POD-ESCALATION", where: "/broker/Chart (", reason: "the Pulsar chart 4.7.0 has no values for a container securityContext, so capabilities and privilege escalation cannot be set" },
+  { rule: "MSP-POD-READONLY", where: "/broker/Chart (", reason: "the Pulsar chart 4.7.0 has no values for a container securityContext, and Pulsar writes under its home directory" },
+  { rule: "MSP-POD-NONROOT", where: "/broker/Chart (proxy)", reason: "the Pulsar chart 4.7.0 takes no pod securityContext for proxies (the image's user is UID 10000)" },
+  { rule: "MSP-POD-SECCOMP", where: "/broker/Chart (proxy)", reason: "the Pulsar chart 4.7.0 takes no pod securityContext for proxies" },
+  { rule: "MSP-POD-NONROOT", where: "/broker/Chart (recovery)", reason: "the Pulsar chart 4.7.0 takes no pod securityContext for autorecovery (the image's user is UID 10000)" },
+  { rule: "MSP-POD-SECCOMP", where: "/broker/Chart (recovery)", reason: "the Pulsar chart 4.7.0 takes no pod securityContext for autorecovery" },
+  { rule: "MSP-POD-NONROOT", where: "/broker/Chart (oxia-server)", reason: "the Oxia image's user is not known to be non-root, so runAsNonRoot could stop it from starting" },
+  { rule: "MSP-POD-RESOURCES", where: "/broker/Chart (oxia-server)", reason: "the Pulsar chart 4.7.0 sizes Oxia servers with cpuLimit and memoryLimit, which it renders as both requests and limits" },
+];

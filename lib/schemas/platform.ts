@@ -27,6 +27,13 @@ export const PlatformProps = options({
   broker: optional(Type.Union([Type.Literal(false), BrokerOptions], { description: "the broker's options, or false for none", examples: [{ bookies: 6 }] })),
   components: optional(list(instance("a component", "new Keda()"), ["new Keda()"], 100)),
   prometheusOperator: optional(bool()),
+  policy: optional(
+    options({
+      suppressions: optional(
+        list(options({ rule: text("^MSP-[A-Z-]+$", "MSP-POD-TOKEN", 64, "a policy rule id such as \"MSP-POD-TOKEN\""), reason: str("the sync Job calls the API", 1024), where: optional(str("Sync", 1024)) }), [{ rule: "MSP-POD-TOKEN", reason: "the sync Job calls the Kubernetes API" }], 200),
+      ),
+    }),
+  ),
 });
 
 const zones = list(text("^[A-Za-z0-9._-]+$", "a", 63, "a zone name or suffix (letters, digits, '.', '_' and '-')"), ["a", "b", "c"], 10);

@@ -87,6 +87,9 @@ export class CertManager implements IPlatformComponent {
       return {
         replicaCount: replicas,
         resources: toChartResources(resources),
+        // The chart's defaults are restricted too; set here so that the policy pack judges what is installed.
+        securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+        containerSecurityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
         podDisruptionBudget: { enabled: replicas >= 2 },
         topologySpreadConstraints: platform.placement.spread(selector, WorkloadRole.STATELESS),
       };
@@ -119,6 +122,10 @@ export class CertManager implements IPlatformComponent {
         startupapicheck: { image: image(IMAGES.certManagerStartupapicheck) },
       }),
       values: this.options.values,
+      podParts: [
+        { name: "controller", podSecurityContext: "securityContext", securityContext: "containerSecurityContext", resources: "resources" },
+        ...["webhook", "cainjector"].map((name) => ({ name, podSecurityContext: `${name}.securityContext`, securityContext: `${name}.containerSecurityContext`, resources: `${name}.resources` })),
+      ],
     });
     this.installed = { chart, namespace };
   }
