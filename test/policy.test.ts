@@ -1,7 +1,7 @@
 import { App, TerraformStack, Testing } from "cdktf";
 import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1";
 import { StorageClassV1 } from "@cdktf/provider-kubernetes/lib/storage-class-v1";
-import { Keda, Layer, MicroservicePlatform, PlatformConfigError, Profile, Target } from "../lib";
+import { Consul, DaprRuntime, Keda, Layer, MicroservicePlatform, PlatformConfigError, Profile, Target, Tracing } from "../lib";
 import { PodView } from "../lib/policy/pod-view";
 import { RULES } from "../lib/policy/rules";
 import { BLUEPRINTS } from "../stacks/blueprints";
@@ -100,6 +100,17 @@ describe("the policy pack on platforms", () => {
     expect(() => Testing.synth(p.stack(Layer.SYSTEM), true)).toThrow(
       "[shop-system/keda/Chart (operator)] MSP-POD-ESCALATION: container operator may escalate privileges. Set allowPrivilegeEscalation: false and capabilities: { drop: [\"ALL\"] } on every container. (or suppress MSP-POD-ESCALATION with a reason in the platform's policy.suppressions)",
     );
+  });
+
+  test("charts whose templates build the contexts from toggles are judged as they render: Dapr in debug mode, a privileged Consul server", () => {
+    const dapr = new MicroservicePlatform(testApp(), "shop", { target: Target.kind(), profile: Profile.DEV, components: [new DaprRuntime({ values: { dapr_operator: { debug: { enabled: true } } } })] });
+    expect(synthError(dapr.stack(Layer.SYSTEM))).toContain("[shop-system/dapr/Chart (operator)] MSP-POD-ESCALATION: container operator keeps Linux capabilities.");
+    const consul = new MicroservicePlatform(testApp(), "shop", { target: Target.kind(), profile: Profile.DEV, components: [new Consul({ values: { server: { containerSecurityContext: { server: { privileged: true } } } } })] });
+    const errors = synthError(consul.stack(Layer.SYSTEM));
+    expect(errors).toContain("[shop-system/registry/Chart (server)] MSP-POD-HOST: container server is privileged.");
+    expect(errors).toContain("[shop-system/registry/Chart (server)] MSP-POD-ESCALATION: container server may escalate privileges.");
+    const tracing = new MicroservicePlatform(testApp(), "shop", { target: Target.kind(), profile: Profile.DEV, components: [new Tracing({ collectorValues: { resources: { requests: null } } })] });
+    expect(synthError(tracing.stack(Layer.SYSTEM))).toContain("[shop-system/tracing/Collector (collector)] MSP-POD-RESOURCES: container collector lacks a CPU request, a memory request.");
   });
 
   test("a user's own workload in a platform stack is inspected too, and a suppression with a reason lets it through, recorded", () => {

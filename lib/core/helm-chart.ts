@@ -24,6 +24,11 @@ export interface ChartPodPart {
   readonly securityContext?: string;
   /** Values path of the main container's resources. */
   readonly resources?: string;
+  /**
+   * For charts whose templates build the contexts from toggles: what the template renders from
+   * the merged values (and the chart's defaults at the pinned tag), instead of the paths.
+   */
+  readonly render?: (values: HelmValues) => { podSecurityContext?: unknown; securityContext?: unknown; resources?: unknown };
 }
 
 /** Props of `HelmChart`. */

@@ -5,7 +5,7 @@ import { IPlatform, Layer } from "../core/context";
 import { CONSUL_DEFAULTS } from "../core/defaults";
 import { check, PlatformConfigError } from "../core/errors";
 import { ZoneGroup } from "../core/zones";
-import { HelmChart, HelmValues, toChartResources } from "../core/helm-chart";
+import { ChartPodPart, HelmChart, HelmValues, toChartResources } from "../core/helm-chart";
 import { WorkloadRole } from "../core/placement";
 import { isQuantity } from "../core/quantity";
 import { admitComponent, PLATFORM_LABEL, SecureNamespace } from "../core/secure-namespace";
@@ -141,6 +141,7 @@ export class Consul extends RegistryBase {
       mirror: platform.mirror,
       defaults: consulValues(platform, servers, volumeSize),
       values: o.values,
+      podParts: [CONSUL_SERVER_POD],
     });
 
     const sync = new RegistryJob(context.scope(Layer.APPS), "Sync", {
@@ -291,3 +292,25 @@ function consulValues(platform: IPlatform, servers: number, volumeSize: string):
     ui: { enabled: true },
   };
 }
+
+/**
+ * What templates/server-statefulset.yaml renders for the server at 1.9.11: the pod context from
+ * `server.securityContext` (the chart's default when unset), the container's from
+ * `server.containerSecurityContext.server`, else the chart's restricted context
+ * (`consul.restrictedSecurityContext`, unless pod security policies are enabled).
+ */
+const CONSUL_SERVER_POD: ChartPodPart = {
+  name: "server",
+  render: (values: HelmValues) => {
+    const server = (values.server ?? {}) as { securityContext?: unknown; containerSecurityContext?: { server?: unknown }; resources?: unknown };
+    const global = (values.global ?? {}) as { enablePodSecurityPolicies?: boolean; openshift?: { enabled?: boolean } };
+    const restricted = global.enablePodSecurityPolicies
+      ? undefined
+      : { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] }, runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" }, ...(global.openshift?.enabled ? {} : { runAsUser: 100 }) };
+    return {
+      podSecurityContext: server.securityContext ?? { runAsNonRoot: true, runAsGroup: 1000, runAsUser: 100, fsGroup: 1000 },
+      securityContext: server.containerSecurityContext?.server ?? restricted,
+      resources: server.resources,
+    };
+  },
+};

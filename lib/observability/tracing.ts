@@ -233,6 +233,7 @@ export class Tracing implements IPlatformComponent {
       mirror: platform.mirror,
       defaults: collectorValues(platform, replicas, jaegerHost, o.metricsEndpoint),
       values: o.collectorValues,
+      podParts: [{ name: "collector", podSecurityContext: "podSecurityContext", securityContext: "securityContext", resources: "resources" }],
     });
     if (o.metricsEndpoint) {
       // Rendered at synth time: teams added after the platform count.
@@ -260,6 +261,7 @@ export class Tracing implements IPlatformComponent {
       defaults: jaegerValues(platform, storage),
       imageRegistryValues: (registry) => ({ jaeger: { image: { registry } } }),
       values: o.jaegerValues,
+      podParts: [{ name: "jaeger", podSecurityContext: "jaeger.podSecurityContext", securityContext: "jaeger.securityContext", resources: "jaeger.resources" }],
     });
     this.state = { context, namespace, host, jaegerHost, samplingRate, collector, jaeger };
   }

@@ -110,16 +110,17 @@ function at(values: unknown, path: string | undefined): unknown {
 
 /** A pod from a chart's merged values and the part's paths. */
 export function podFromChart(where: string, values: unknown, part: ChartPodPart): PodView {
+  const rendered = part.render?.(values as Json);
   return {
     where: `${where} (${part.name})`,
     source: "chart",
-    securityContext: at(values, part.podSecurityContext) as SecurityContextView | undefined,
+    securityContext: (rendered ? rendered.podSecurityContext : at(values, part.podSecurityContext)) as SecurityContextView | undefined,
     containers: [
       {
         name: part.name,
         init: false,
-        securityContext: at(values, part.securityContext) as SecurityContextView | undefined,
-        resources: at(values, part.resources) as ContainerView["resources"],
+        securityContext: (rendered ? rendered.securityContext : at(values, part.securityContext)) as SecurityContextView | undefined,
+        resources: (rendered ? rendered.resources : at(values, part.resources)) as ContainerView["resources"],
         hostPorts: [],
         env: [],
       },

@@ -9,7 +9,7 @@ import { IPlatform, Layer } from "../core/context";
 import { DAPR_CONTROL_PLANE_RESOURCES, DAPR_SIDECAR_RESOURCES, DAPR_STORAGE, Resources } from "../core/defaults";
 import { check, checkKnownOptions, PlatformConfigError } from "../core/errors";
 import { ZoneGroup } from "../core/zones";
-import { HelmChart, HelmValues, toChartResources } from "../core/helm-chart";
+import { ChartPodPart, HelmChart, HelmValues, toChartResources } from "../core/helm-chart";
 import { suggestDnsLabel } from "../core/names";
 import { parseQuantity } from "../core/quantity";
 import { admitComponent, PLATFORM_LABEL, SecureNamespace } from "../core/secure-namespace";
@@ -214,6 +214,7 @@ export class DaprRuntime implements IPlatformComponent, IMessagingProvider {
       defaults: controlPlaneValues(platform, ha, scheduler),
       imageRegistryValues: () => ({ global: { registry: platform.mirror.image(IMAGES.dapr.repository) } }),
       values: o.values,
+      podParts: DAPR_POD_PARTS,
     });
 
     const tracing = context.tryGet(Tracing);
@@ -550,3 +551,35 @@ function controlPlaneValues(platform: IPlatform, ha: boolean, scheduler: boolean
       : { dapr_scheduler: { resources } }),
   };
 }
+
+/**
+ * What the chart's control-plane templates render as each container's securityContext at 1.18.3
+ * (templates/dapr_*_{deployment,statefulset}.yaml): fixed fields, runAsNonRoot from the subchart
+ * (`securityContext.runAsNonRoot` for the scheduler; true by default), `debug.enabled` trading the
+ * read-only root and dropped capabilities for SYS_PTRACE, seccomp from `global.seccompProfile`.
+ */
+const DAPR_POD_PARTS: ChartPodPart[] = (
+  [
+    ["operator", "dapr_operator"],
+    ["sentry", "dapr_sentry"],
+    ["sidecar-injector", "dapr_sidecar_injector"],
+    ["placement", "dapr_placement"],
+    ["scheduler", "dapr_scheduler"],
+  ] as const
+).map(([name, key]) => ({
+  name,
+  render: (values: HelmValues) => {
+    const sub = (values[key] ?? {}) as { runAsNonRoot?: boolean; securityContext?: { runAsNonRoot?: boolean }; debug?: { enabled?: boolean }; resources?: unknown };
+    const seccomp = (values.global as { seccompProfile?: string } | undefined)?.seccompProfile;
+    const debug = sub.debug?.enabled === true;
+    return {
+      securityContext: {
+        runAsNonRoot: (key === "dapr_scheduler" ? sub.securityContext?.runAsNonRoot : sub.runAsNonRoot) ?? true,
+        allowPrivilegeEscalation: false,
+        ...(debug ? { capabilities: { add: ["SYS_PTRACE"] } } : { readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } }),
+        ...(seccomp ? { seccompProfile: { type: seccomp } } : {}),
+      },
+      resources: sub.resources,
+    };
+  },
+}));
