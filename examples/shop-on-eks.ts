@@ -39,7 +39,8 @@ export function shopOnEks(scope: Construct): MicroservicePlatform {
   const placed = orders.addTopic("placed", { partitions: 6 });
   const paid = orders.addTopic("paid", { partitions: 6 });
 
-  const checkout = platform.addTeam("checkout", { editGroups: ["checkout-devs"], viewGroups: ["sre"] });
+  // Egress is denied by default: checkout's services call catalog's, so both sides say so.
+  const checkout = platform.addTeam("checkout", { editGroups: ["checkout-devs"], viewGroups: ["sre"], egress: { toNamespaces: ["catalog"] } });
   const catalog = platform.addTeam("catalog", { allowIngressFromNamespaces: ["checkout"] });
 
   const ordersService = platform.addService("orders", {

@@ -16,7 +16,8 @@ describe("Team", () => {
     const [ns] = resourcesOf(out, "kubernetes_namespace_v1").filter((n) => n.metadata.name === "checkout");
     expect(ns.metadata.name).toBe("checkout");
     expect(ns.metadata.labels).toMatchObject({ "pod-security.kubernetes.io/enforce": "restricted", "platform.cdktf.io/platform": "shop" });
-    const [policy] = resourcesOf(out, "kubernetes_network_policy_v1").filter((p) => String(p.metadata.namespace).includes("checkout"));
+    const policies = resourcesOf(out, "kubernetes_network_policy_v1").filter((p) => String(p.metadata.namespace).includes("checkout"));
+    const policy = policies.find((p) => p.metadata.name === "default-ingress");
     expect(policy.spec.pod_selector).toEqual({});
     expect(policy.spec.policy_types).toEqual(["Ingress"]);
     expect(policy.spec.ingress[0].from).toEqual([
@@ -28,6 +29,25 @@ describe("Team", () => {
     expect(resourcesOf(out, "kubernetes_limit_range_v1")[0].spec.limit[0]).toMatchObject({ type: "Container", default: { memory: "512Mi" } });
     const bindings = resourcesOf(out, "kubernetes_role_binding_v1");
     expect(bindings.map((b) => [b.role_ref.name, b.subject[0].name])).toEqual([["edit", "devs"], ["view", "sre"]]);
+  });
+
+  test("denies egress except to DNS, its namespace, the platform's components and what it lists; \"open\" opts out", () => {
+    const { app, platform } = shop();
+    platform.addTeam("checkout", { egress: { toNamespaces: ["catalog"], toCidrs: [{ cidr: "10.20.0.0/16", ports: [5432] }] } });
+    platform.addTeam("legacy", { egress: "open" });
+    const out = synthStack(app, "shop-base");
+    const egress = resourcesOf(out, "kubernetes_network_policy_v1").filter((p) => p.metadata.name === "default-egress");
+    // "legacy" opted out: one policy, the checkout team's.
+    expect(egress.map((p) => p.metadata.namespace)).toEqual([expect.stringContaining("checkout")]);
+    const [checkout] = egress;
+    expect(checkout.spec).toMatchObject({ pod_selector: {}, policy_types: ["Egress"] });
+    expect(checkout.spec.egress).toEqual([
+      { to: [{ namespace_selector: { match_expressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["kube-system"] }] } }], ports: [{ port: "53", protocol: "UDP" }, { port: "53", protocol: "TCP" }] },
+      { to: [{ namespace_selector: { match_expressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["checkout", "catalog"] }] } }] },
+      { to: [{ namespace_selector: { match_labels: { "platform.cdktf.io/system": "true", "platform.cdktf.io/platform": "shop" } } }] },
+      { to: [{ ip_block: { cidr: "10.20.0.0/16" } }], ports: [{ port: "5432", protocol: "TCP" }] },
+    ]);
+    expect(() => platform.addTeam("bad", { egress: { toCidrs: [{ cidr: "10.20.0.0" }] } })).toThrow('[shop-base/Teams/bad] egress.toCidrs[0].cidr must be a CIDR such as "10.20.0.0/16" (received: "10.20.0.0"). Use e.g. "10.20.0.0/16".');
   });
 
   test("carries the target's workload-identity namespace labels (ACK RRSA)", () => {

@@ -27,10 +27,24 @@ export interface SecureNamespaceProps {
   /** Whether this namespace holds the platform's own components (others may admit it). @default false */
   readonly system?: boolean;
   /**
+   * Deny egress except to DNS (kube-system, port 53), this namespace, the platform's system
+   * namespaces (whose own ingress policies admit only their client ports), and what is listed
+   * here. @default - egress open
+   */
+  readonly egress?: NamespaceEgress;
+  /**
    * Pod Security level enforced. Only for upstream charts that cannot set container security
    * contexts; `warn` and `audit` stay "restricted" so the gap stays visible. @default "restricted"
    */
   readonly enforce?: "restricted" | "baseline";
+}
+
+/** Where a namespace's pods may connect besides DNS, their own namespace and the platform's components. */
+export interface NamespaceEgress {
+  /** Other namespaces (by name), on any port: the teams whose services these call. @default [] */
+  readonly toNamespaces?: string[];
+  /** Addresses outside the cluster (databases, external APIs, the Kubernetes API server). @default [] */
+  readonly toCidrs?: { readonly cidr: string; readonly except?: string[]; readonly ports?: number[] }[];
 }
 
 /** Namespaces Kubernetes itself uses. */
@@ -98,6 +112,32 @@ export class SecureNamespace extends Construct {
     new NetworkPolicyV1(this, "DefaultIngress", {
       metadata: { name: "default-ingress", namespace: this.name },
       spec: { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from }] },
+    });
+    if (props.egress) this.denyEgress(props.name, props.platformName, props.egress);
+  }
+
+  /** One policy selecting every pod: egress only to the peers below. */
+  private denyEgress(name: string, platformName: string, egress: NamespaceEgress): void {
+    const byName = (names: string[]) => ({ namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: names }] } });
+    const toNamespaces = [name, ...(egress.toNamespaces ?? [])];
+    for (const other of egress.toNamespaces ?? []) checkDnsLabel(this, "an egress namespace", other);
+    new NetworkPolicyV1(this, "DefaultEgress", {
+      metadata: { name: "default-egress", namespace: this.name },
+      spec: {
+        podSelector: {},
+        policyTypes: ["Egress"],
+        egress: [
+          // Cluster DNS (CoreDNS or kube-dns in kube-system, on every supported target).
+          { to: [byName(["kube-system"])], ports: ["UDP", "TCP"].map((protocol) => ({ port: "53", protocol })) },
+          { to: [byName(toNamespaces)] },
+          // The platform's components; each of their namespaces admits only its client ports.
+          { to: [{ namespaceSelector: { matchLabels: { [SYSTEM_NAMESPACE_LABEL]: "true", [PLATFORM_LABEL]: platformName } } }] },
+          ...(egress.toCidrs ?? []).map((c) => ({
+            to: [{ ipBlock: { cidr: c.cidr, except: c.except } }],
+            ports: c.ports?.map((port) => ({ port: String(port), protocol: "TCP" })),
+          })),
+        ],
+      },
     });
   }
 }

@@ -28,6 +28,28 @@ export const TeamOptions = options({
     }),
   ),
   allowIngressFromNamespaces: optional(list(dnsLabel("storefront"), ["storefront"], 100)),
+  egress: optional(
+    Type.Union(
+      [
+        Type.Literal("open"),
+        options({
+          toNamespaces: optional(list(dnsLabel("catalog"), ["catalog"], 100)),
+          toCidrs: optional(
+            list(
+              options({
+                cidr: text("^[0-9a-fA-F:.]+/[0-9]{1,3}$", "10.20.0.0/16", 64, "a CIDR such as \"10.20.0.0/16\""),
+                except: optional(list(text("^[0-9a-fA-F:.]+/[0-9]{1,3}$", "10.20.5.0/24", 64, "a CIDR"), ["10.20.5.0/24"], 20)),
+                ports: optional(list(whole(1, 65535, 5432), [5432], 50)),
+              }),
+              [{ cidr: "10.20.0.0/16", ports: [5432] }],
+              100,
+            ),
+          ),
+        }),
+      ],
+      { description: "\"open\" or { toNamespaces?, toCidrs? }", examples: [{ toCidrs: [{ cidr: "10.20.0.0/16", ports: [5432] }] }] },
+    ),
+  ),
 });
 
 /** `service.expose` options: one of `ingress` or `loadBalancer`. */

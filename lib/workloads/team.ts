@@ -23,6 +23,12 @@ export interface TeamOptions {
   readonly quota?: { readonly cpu: string; readonly memory: string; readonly pods: number } | false;
   /** Other namespaces whose pods may call this team's services. @default [] */
   readonly allowIngressFromNamespaces?: string[];
+  /**
+   * Egress is denied except to DNS, the team's namespace, the platform's components and these:
+   * other teams' namespaces the services call, and addresses outside the cluster (with ports).
+   * `"open"` leaves egress unrestricted. @default { toNamespaces: [], toCidrs: [] }
+   */
+  readonly egress?: "open" | { readonly toNamespaces?: string[]; readonly toCidrs?: { readonly cidr: string; readonly except?: string[]; readonly ports?: number[] }[] };
 }
 
 /** Props of `Team`. */
@@ -71,6 +77,7 @@ export class Team extends Construct implements ITeam {
       labels: { ...props.platform.labels("team", props.name), ...props.platform.target.workloadIdentity?.namespaceLabels },
       allowIngressFromNamespaces: props.allowIngressFromNamespaces,
       // Components that call into the team's pods admit themselves, to their ports only (admitComponent).
+      egress: props.egress === "open" ? undefined : (props.egress ?? {}),
     });
     // Objects of this stack are ordered after the namespace by its reference; later layers use the name.
     const namespaceRef = this.namespaceConstruct.name;
