@@ -121,7 +121,7 @@ describe("Broker in PRODUCTION (3 zones)", () => {
 
   test("JWT authentication, authorization and TLS, with cert-manager installed first; no bundled metrics stack", () => {
     expect(v.auth).toEqual({ authentication: { enabled: true, jwt: { enabled: true, usingSecretKey: true, generateSecrets: { enabled: true } } }, authorization: { enabled: true } });
-    expect(v.tls).toEqual({ enabled: true, broker: { enabled: true }, proxy: { enabled: true } });
+    expect(v.tls).toEqual({ enabled: true, broker: { enabled: true }, proxy: { enabled: true }, bookie: { enabled: true } });
     expect(v.certs.internal_issuer.enabled).toBe(true);
     expect(v["victoria-metrics-k8s-stack"].enabled).toBe(false);
     const rel = releases(stacks);

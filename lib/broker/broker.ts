@@ -632,7 +632,9 @@ function brokerValues(input: ValuesInput): HelmValues {
     },
     ...(input.tls
       ? {
-          tls: { enabled: true, broker: { enabled: true }, proxy: { enabled: true } },
+          // Bookies serve TLS too, and brokers reach them with their certificate (templates/_bookkeeper.tpl,
+          // broker-configmap.yaml at 4.7.0); the chart has no TLS for Oxia or for autorecovery's client.
+          tls: { enabled: true, broker: { enabled: true }, proxy: { enabled: true }, bookie: { enabled: true } },
           certs: { internal_issuer: { enabled: true, type: "selfsigning" } },
         }
       : {}),
