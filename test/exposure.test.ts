@@ -69,7 +69,7 @@ describe("exposing fails", () => {
     const p = new MicroservicePlatform(testApp(), "shop", { target: eks() });
     const s = p.addService("s", { image: "shop/s:1.0.0" });
     expect(failure(() => s.expose({ ingress: { host: "s.example.com" }, loadBalancer: {} }))).toContain("expose takes one of ingress or loadBalancer");
-    expect(failure(() => s.expose({ ingress: { host: "not a host" } }))).toContain("ingress.host must be a DNS name");
+    expect(failure(() => s.expose({ ingress: { host: "not a host" } }))).toContain("ingress.host must be a DNS-1123 subdomain");
     s.expose({ ingress: { host: "s.example.com" } });
     expect(failure(() => s.expose({ loadBalancer: {} }))).toContain("the service is exposed twice");
   });

@@ -258,8 +258,7 @@ export class Microservice extends Construct implements IServiceBinding {
    * NetworkPolicy opens exactly its port to outside traffic.
    */
   public expose(options: ExposeOptions): void {
-    check(!!options && typeof options === "object" && !Array.isArray(options), this, "expose needs { ingress } or { loadBalancer }", options, 'Pass e.g. { ingress: { host: "orders.example.com" } }.');
-    checkKnownOptions(this, options, ["ingress", "loadBalancer"]);
+    checkOptionsSchema(this, "ExposeOptions", options);
     check((options.ingress === undefined) !== (options.loadBalancer === undefined), this, "expose takes one of ingress or loadBalancer", Object.keys(options), "Choose one way in.");
     check(this.exposedAs === undefined, this, "the service is exposed twice", this.exposedAs, "Call expose() once per service.");
     const port = { name: "http", port: this.port, targetPort: this.port };
