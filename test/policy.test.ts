@@ -69,6 +69,14 @@ describe("policy rules: a compliant and a non-compliant fixture each", () => {
     expect(r.resource!("kubernetes_config_map_v1", {})).toEqual([]);
   });
 
+  test("MSP-MANIFEST-SECRET (error): no Secret manifest, no literal credential in a custom resource", () => {
+    const r = rule("MSP-MANIFEST-SECRET");
+    const auth = { apiVersion: "keda.sh/v1alpha1", kind: "TriggerAuthentication", spec: { secretTargetRef: [{ parameter: "bearerToken", name: "orders-pulsar", key: "token" }] } };
+    expect(r.resource!("kubernetes_manifest", { manifest: auth })).toEqual([]);
+    expect(r.resource!("kubernetes_manifest", { manifest: { kind: "Secret", stringData: { token: "x" } } })).toEqual(["a Secret's data is written into the Terraform JSON and state"]);
+    expect(r.resource!("kubernetes_manifest", { manifest: { kind: "Widget", spec: { auth: { password: "hunter2" } } } })).toEqual(["Widget holds a literal credential at spec.auth.password"]);
+  });
+
   test("details: a Localhost profile, NET_BIND_SERVICE, digests and mounted credential files are accepted", () => {
     expect(rule("MSP-POD-SECCOMP").pod!(compliant({ securityContext: { runAsNonRoot: true, seccompProfile: { type: "Localhost" } } }))).toEqual([]);
     expect(rule("MSP-POD-ESCALATION").pod!(compliant({}, { securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"], add: ["NET_BIND_SERVICE"] } } }))).toEqual([]);

@@ -71,7 +71,7 @@ export class PolicyPack implements IAspect {
     const isWorkload = WORKLOADS.includes(type);
     const judgesResource = RULES.some((r) => r.resource);
     if (!isWorkload && !judgesResource) return;
-    if (!isWorkload && type !== "kubernetes_storage_class_v1") return;
+    if (!isWorkload && type !== "kubernetes_storage_class_v1" && type !== "kubernetes_manifest") return;
     const stack = TerraformStack.of(node);
     const raw = (node as unknown as { toTerraform(): unknown }).toTerraform();
     const tf = Tokenization.resolve(raw, { scope: stack, preparing: false, resolver: new DefaultTokenResolver(new StringConcat()) }) as { resource: Record<string, Record<string, Record<string, unknown>>> };

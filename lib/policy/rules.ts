@@ -1,3 +1,4 @@
+import { findLiteralSecret } from "../core/secrets";
 import { ContainerView, PodView } from "./pod-view";
 
 /** A rule of the policy pack (docs/policy.md lists them with their sources). */
@@ -114,6 +115,19 @@ export const RULES: readonly PolicyRule[] = [
     fix: "Read it from a Secret (secretKeyRef) instead of a literal value.",
     pod: (pod) =>
       pod.containers.flatMap((c) => c.env.filter((e) => e.literal && SECRET_NAME.test(e.name) && !FILE_PATH.test(e.value ?? "") && !/^\$\(/.test(e.value ?? "")).map((e) => `container ${c.name} sets ${e.name} literally`)),
+  },
+  {
+    id: "MSP-MANIFEST-SECRET",
+    severity: "error",
+    title: "no Secret is written as a manifest, and no custom resource holds a literal credential",
+    fix: "Reference an existing Secret (secretKeyRef, secretTargetRef) or mint the Secret in the cluster.",
+    resource: (type, a) => {
+      if (type !== "kubernetes_manifest") return [];
+      const manifest = (a.manifest ?? {}) as { kind?: string; data?: unknown; stringData?: unknown; spec?: unknown };
+      if (manifest.kind === "Secret" && (manifest.data !== undefined || manifest.stringData !== undefined)) return ["a Secret's data is written into the Terraform JSON and state"];
+      const found = findLiteralSecret(manifest.spec);
+      return found ? [`${manifest.kind ?? "the resource"} holds a literal credential at spec.${found}`] : [];
+    },
   },
   {
     id: "MSP-STORAGE-BINDING",
