@@ -4,6 +4,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { renderValidators } from "../lib/schemas/render";
 
-const target = join(__dirname, "..", "..", "lib", "generated", "validators.ts");
+// Run from source (ts-node): the generated checks must exist before the rest compiles.
+const target = join(__dirname, "..", "lib", "generated", "validators.ts");
 writeFileSync(target, renderValidators());
 console.log(`wrote ${target}`);

@@ -1,6 +1,7 @@
 import { check, checkKnownOptions, ErrorSite, PlatformConfigError } from "../core/errors";
 import { PulsarTopic } from "../broker/tenancy";
 import { checkScannable } from "../core/literal";
+import { checkOptionsSchema } from "../core/validate";
 
 /** Options of a Pulsar backlog trigger. */
 export interface PulsarBacklogOptions {
@@ -85,7 +86,7 @@ export class ScaleTrigger {
   public static pulsarBacklog(topic: PulsarTopic, options: PulsarBacklogOptions): ScaleTrigger {
     const site = "ScaleTrigger.pulsarBacklog";
     checkDeclared(site, topic);
-    checkOptions(site, options, ["subscription", "threshold", "activationThreshold"]);
+    checkOptionsSchema(site, "PulsarBacklogOptions", options);
     check(typeof options.subscription === "string" && /^[A-Za-z0-9._-]{1,128}$/.test(options.subscription), site, "subscription must be a Pulsar subscription name", options.subscription, 'Use e.g. "billing" (a Dapr subscriber\'s subscription is its app id).');
     const threshold = wholeNumber(site, "threshold", options.threshold ?? 10, 1);
     const activation = wholeNumber(site, "activationThreshold", options.activationThreshold ?? 0, 0);
@@ -99,7 +100,7 @@ export class ScaleTrigger {
   public static kafkaLag(topic: PulsarTopic, options: KafkaLagOptions): ScaleTrigger {
     const site = "ScaleTrigger.kafkaLag";
     checkDeclared(site, topic);
-    checkOptions(site, options, ["consumerGroup", "lagThreshold", "activationLagThreshold", "offsetResetPolicy"]);
+    checkOptionsSchema(site, "KafkaLagOptions", options);
     check(typeof options.consumerGroup === "string" && /^[A-Za-z0-9._-]{1,249}$/.test(options.consumerGroup), site, "consumerGroup must be a Kafka group id (letters, digits, '.', '_', '-')", options.consumerGroup, 'Use the group.id the service consumes with, e.g. "billing".');
     const threshold = wholeNumber(site, "lagThreshold", options.lagThreshold ?? 10, 1);
     const activation = wholeNumber(site, "activationLagThreshold", options.activationLagThreshold ?? 0, 0);
@@ -111,7 +112,7 @@ export class ScaleTrigger {
   /** Requests through KEDA's HTTP add-on (its interceptor holds them while the service wakes); scales to zero. */
   public static http(options: HttpTriggerOptions = {}): ScaleTrigger {
     const site = "ScaleTrigger.http";
-    checkOptions(site, options, ["hosts", "pathPrefixes", "targetConcurrency", "targetRequestRate", "ingress"]);
+    checkOptionsSchema(site, "HttpTriggerOptions", options);
     let ingress: HttpTriggerOptions["ingress"];
     if (options.ingress !== undefined) {
       const i = options.ingress;
@@ -139,7 +140,7 @@ export class ScaleTrigger {
   /** A fixed replica count inside a cron window; outside it, the other triggers (or the minimum) decide. */
   public static cron(options: CronTriggerOptions): ScaleTrigger {
     const site = "ScaleTrigger.cron";
-    checkOptions(site, options, ["timezone", "start", "end", "desiredReplicas"]);
+    checkOptionsSchema(site, "CronTriggerOptions", options);
     check(typeof options.timezone === "string" && /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(options.timezone), site, "timezone must be an IANA time zone", options.timezone, 'Use e.g. "Europe/Berlin" or "UTC".');
     for (const key of ["start", "end"] as const) {
       const value = options[key];
@@ -163,7 +164,7 @@ export class ScaleTrigger {
   /** A Prometheus query's value; scales to zero when it falls to the activation threshold. */
   public static prometheus(options: PrometheusTriggerOptions): ScaleTrigger {
     const site = "ScaleTrigger.prometheus";
-    checkOptions(site, options, ["serverAddress", "query", "threshold", "activationThreshold"]);
+    checkOptionsSchema(site, "PrometheusTriggerOptions", options);
     check(typeof options.serverAddress === "string" && /^https?:\/\/\S+$/.test(options.serverAddress), site, "serverAddress must be an http(s) URL", options.serverAddress, 'Use e.g. "http://prometheus.monitoring.svc:9090".');
     check(typeof options.query === "string" && options.query.trim().length > 0 && options.query.length <= 4096, site, "query must be a PromQL query", options.query, 'Use e.g. "sum(rate(http_requests_total{app=\\"orders\\"}[2m]))".');
     checkScannable(site, "query", options.query);
@@ -175,7 +176,7 @@ export class ScaleTrigger {
 
   private static resource(kind: "cpu" | "memory", options: { readonly utilization: number }): ScaleTrigger {
     const site = `ScaleTrigger.${kind}`;
-    checkOptions(site, options, ["utilization"]);
+    checkOptionsSchema(site, "UtilizationOptions", options);
     const utilization = wholeNumber(site, "utilization", options.utilization, 1);
     check(utilization <= 1000, site, "utilization is a percentage of the request, at most 1000", utilization, "Use e.g. 70.");
     return new ScaleTrigger(kind, false, { value: String(utilization) });

@@ -143,3 +143,46 @@ export const ConfigEntryOptions = options({
   team: optional(instance("a Team", "platform.addTeam(\"checkout\")")),
   format: optional(Type.Union(["text", "json", "yaml", "properties", "xml", "html"].map((f) => Type.Literal(f)), { description: "text, json, yaml, properties, xml or html", examples: ["json"] })),
 });
+
+/** `ScaleTrigger.pulsarBacklog(topic, ...)`. */
+export const PulsarBacklogOptions = options({
+  subscription: text("^[A-Za-z0-9._-]{1,128}$", "billing", 128, "a Pulsar subscription name (a Dapr subscriber's is its app id)"),
+  threshold: optional(whole(1, 1000000, 10)),
+  activationThreshold: optional(whole(0, 1000000, 0)),
+});
+
+/** `ScaleTrigger.kafkaLag(topic, ...)`. */
+export const KafkaLagOptions = options({
+  consumerGroup: text("^[A-Za-z0-9._-]{1,249}$", "billing", 249, "a Kafka group id (letters, digits, '.', '_', '-')"),
+  lagThreshold: optional(whole(1, 1000000, 10)),
+  activationLagThreshold: optional(whole(0, 1000000, 0)),
+  offsetResetPolicy: optional(Type.Union([Type.Literal("latest"), Type.Literal("earliest")], { description: "\"latest\" or \"earliest\"", examples: ["latest"] })),
+});
+
+/** `ScaleTrigger.http(...)`. */
+export const HttpTriggerOptions = options({
+  hosts: optional(list(text("^(\\*\\.)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$", "orders.example.com", 253, "a host name"), ["orders.example.com"], 50)),
+  pathPrefixes: optional(list(text("^/\\S*$", "/api", 1024, "a path starting with '/'"), ["/api"], 50)),
+  targetConcurrency: optional(whole(1, 1000000, 100)),
+  targetRequestRate: optional(whole(1, 1000000, 50)),
+  ingress: optional(options({ host: dnsSubdomain("orders.example.com"), className: optional(dnsSubdomain("nginx")), tlsSecret: optional(dnsSubdomain("orders-tls")) })),
+});
+
+/** `ScaleTrigger.cron(...)`. */
+export const CronTriggerOptions = options({
+  timezone: text("^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$", "Europe/Berlin", 64, "an IANA time zone"),
+  start: str("0 8 * * 1-5", 128),
+  end: str("0 18 * * 1-5", 128),
+  desiredReplicas: whole(1, 1000000, 3),
+});
+
+/** `ScaleTrigger.prometheus(...)`. */
+export const PrometheusTriggerOptions = options({
+  serverAddress: text("^https?://\\S+$", "http://prometheus.monitoring.svc:9090", 2048, "an http(s) URL"),
+  query: str("sum(rate(http_requests_total[2m]))", 4096),
+  threshold: Type.Number({ exclusiveMinimum: 0, maximum: Number.MAX_SAFE_INTEGER, examples: [100] }),
+  activationThreshold: optional(Type.Number({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, examples: [0] })),
+});
+
+/** `ScaleTrigger.cpu(...)`, `.memory(...)`. */
+export const UtilizationOptions = options({ utilization: whole(1, 1000, 70) });

@@ -3,7 +3,7 @@ import { BrokerOptions, CloudTargetOptions, GkeTargetOptions, LocalTargetOptions
 import { ExposeOptions, ServiceOptions, TeamOptions } from "./workloads";
 import { PulsarNamespaceOptions, TenantOptions, TopicOptions } from "./broker";
 import {
-  AutoscaleOptions, CertManagerOptions, ConfigEntryOptions, ConsulOptions, DaprRuntimeOptions, DaprServiceOptions, DaprSubscribeOptions, DaprTeamComponentOptions, ExternalBrokerOptions,
+  AutoscaleOptions, CertManagerOptions, CronTriggerOptions, HttpTriggerOptions, KafkaLagOptions, PrometheusTriggerOptions, PulsarBacklogOptions, UtilizationOptions, ConfigEntryOptions, ConsulOptions, DaprRuntimeOptions, DaprServiceOptions, DaprSubscribeOptions, DaprTeamComponentOptions, ExternalBrokerOptions,
   FilesystemOffloadOptions, KedaOptions, MinioOptions, NacosMysqlOptions, NacosOptions, ObjectStoreOptions, SearchStoreOptions, TracingOptions,
 } from "./components";
 
@@ -44,6 +44,12 @@ export const SCHEMAS = {
   TracingOptions,
   SearchStoreOptions,
   CertManagerOptions,
+  PulsarBacklogOptions,
+  KafkaLagOptions,
+  HttpTriggerOptions,
+  CronTriggerOptions,
+  PrometheusTriggerOptions,
+  UtilizationOptions,
 } satisfies Record<string, TSchema>;
 
 export type SchemaName = keyof typeof SCHEMAS;
