@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { Construct } from "constructs";
 import { Testing, TerraformStack } from "cdktf";
 import {
-  DaprRuntime, Keda, KubernetesConnection, MicroservicePlatform, Mirror, Nacos, OffloadCredentials, OffloadStore, PlatformConfigError, Profile, ScaleTrigger, Target,
+  DaprRuntime, Keda, KubernetesConnection, MicroservicePlatform, Mirror, Nacos, OffloadCredentials, OffloadStore, PlatformConfigError, Profile, Protocol, ScaleTrigger, Target,
 } from "../lib";
 import { testApp } from "./helpers";
 
@@ -72,7 +72,7 @@ function mutated(valid: Record<string, unknown>, extraKeys: string[] = []): fc.A
   );
 }
 
-const RUNS = { service: 2500, team: 1500, target: 2000, mirrorProfile: 1200, tenancy: 1500, triggers: 1200, stores: 800, platform: 150, synth: 60 };
+const RUNS = { protocols: 400, service: 2500, team: 1500, target: 2000, mirrorProfile: 1200, tenancy: 1500, triggers: 1200, stores: 800, platform: 150, synth: 60 };
 const seed = Number(process.env.FC_SEED ?? 20261207);
 
 describe("hostile input at scale (fast-check)", () => {
@@ -201,6 +201,22 @@ describe("hostile input at scale (fast-check)", () => {
         outcome("store", { kind, bucket, options }, () => stores.find((s) => s[0] === kind)![1](bucket, options).render("p/broker", target, 3));
       }),
       { numRuns: RUNS.stores, seed },
+    );
+  });
+
+  test("protocol handlers and cluster connections", () => {
+    const factories = [Protocol.kafka, Protocol.mqtt, Protocol.amqp, Protocol.rocketmq];
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 3 }), mutated({ handlerImage: "registry.example.com/pulsar/handler:4.0.10.1", handlerVersion: "4.0.10.1", narDirectory: "/protocols" }), (i, options) => {
+        outcome("protocol", options, () => factories[i](options as never).check("p/broker", "4.0.12"));
+      }),
+      { numRuns: RUNS.protocols, seed },
+    );
+    fc.assert(
+      fc.property(fc.boolean(), mutated({ host: "https://k8s.example.com", clusterCaCertificate: "-----BEGIN CERTIFICATE-----", exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks"] }, path: "~/.kube/config", context: "prod" }), (cluster, options) => {
+        outcome("connection", options, () => (cluster ? KubernetesConnection.cluster(options as never) : KubernetesConnection.kubeconfig(options as never)));
+      }),
+      { numRuns: RUNS.protocols, seed },
     );
   });
 

@@ -1,4 +1,5 @@
-import { check, checkKnownOptions, PlatformConfigError } from "../core/errors";
+import { check, PlatformConfigError } from "../core/errors";
+import { checkOptionsSchema } from "../core/validate";
 
 /** Options of a protocol handler. */
 export interface ProtocolHandlerOptions {
@@ -152,9 +153,11 @@ export class Protocol {
     this.title = spec.title;
     this.port = spec.port;
     this.config = spec.config;
-    this.handlerImage = options?.handlerImage;
-    this.handlerVersion = options?.handlerVersion ?? tagOf(options?.handlerImage);
-    this.narDirectory = (options?.narDirectory ?? "/protocols").replace(/\/+$/, "");
+    // Kept as given when malformed (JSON- or YAML-loaded input): check() reports it.
+    const text = (value: unknown) => (typeof value === "string" ? value : undefined);
+    this.handlerImage = text(options?.handlerImage);
+    this.handlerVersion = text(options?.handlerVersion) ?? tagOf(this.handlerImage);
+    this.narDirectory = (text(options?.narDirectory) ?? "/protocols").replace(/\/+$/, "");
   }
 
   /**
@@ -162,7 +165,7 @@ export class Protocol {
    * would (a handler image, a handler release for that Pulsar line).
    */
   public check(site: string, pulsarVersion: string): void {
-    if (this.options) checkKnownOptions(site, this.options, ["handlerImage", "handlerVersion", "narDirectory"]);
+    if (this.options !== undefined) checkOptionsSchema(site, "ProtocolHandlerOptions", this.options, `Protocol.${this.name}`);
     const line = majorMinor(pulsarVersion);
     if (!this.handlerImage) {
       const upstream = this.spec.maintained

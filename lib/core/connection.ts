@@ -1,4 +1,5 @@
-import { checkKnownOptions, check } from "./errors";
+import { check } from "./errors";
+import { checkOptionsSchema } from "./validate";
 
 /** An exec credential plugin, as kubeconfig and both providers understand it. */
 export interface ExecCredential {
@@ -38,13 +39,13 @@ export interface ClusterEndpointOptions {
 export class KubernetesConnection {
   /** A kubeconfig file and context (the default of every target). */
   public static kubeconfig(options: KubeconfigOptions = {}): KubernetesConnection {
-    checkKnownOptions("KubernetesConnection.kubeconfig", options, ["path", "context"]);
+    checkOptionsSchema("KubernetesConnection.kubeconfig", "KubeconfigOptions", options);
     return new KubernetesConnection("kubeconfig", { path: options.path ?? "~/.kube/config", context: options.context });
   }
 
   /** An API server endpoint with exec credentials, typically handed over from the stack that created the cluster. */
   public static cluster(options: ClusterEndpointOptions): KubernetesConnection {
-    checkKnownOptions("KubernetesConnection.cluster", options, ["host", "clusterCaCertificate", "exec"]);
+    checkOptionsSchema("KubernetesConnection.cluster", "ClusterEndpointOptions", options);
     check(!!options.host, "KubernetesConnection.cluster", "host is required", options.host, "Pass the API server URL, e.g. the cluster stack's endpoint output.");
     check(!!options.exec?.command, "KubernetesConnection.cluster", "exec.command is required", options.exec, "Use ExecCredentials.eks(), .gke() or .aks(), or give your own exec plugin.");
     return new KubernetesConnection("cluster", undefined, options);

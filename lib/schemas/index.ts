@@ -1,5 +1,7 @@
 import type { TSchema } from "@sinclair/typebox";
-import { BrokerOptions, CloudTargetOptions, GkeTargetOptions, LocalTargetOptions, MirrorOptions, PlatformProps, ProfileOverrides, TkeTargetOptions } from "./platform";
+import {
+  BrokerOptions, CloudTargetOptions, ClusterEndpointOptions, GkeTargetOptions, KubeconfigOptions, LocalTargetOptions, MirrorOptions, PlatformProps, ProfileOverrides, ProtocolHandlerOptions, TkeTargetOptions,
+} from "./platform";
 import { ExposeOptions, ServiceOptions, TeamOptions } from "./workloads";
 import { PulsarNamespaceOptions, TenantOptions, TopicOptions } from "./broker";
 import {
@@ -21,6 +23,9 @@ export const SCHEMAS = {
   LocalTargetOptions,
   MirrorOptions,
   ProfileOverrides,
+  KubeconfigOptions,
+  ClusterEndpointOptions,
+  ProtocolHandlerOptions,
   ServiceOptions,
   TeamOptions,
   ExposeOptions,

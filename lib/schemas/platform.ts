@@ -84,3 +84,20 @@ export const ProfileOverrides = options({
 });
 
 export const ANNOTATIONS_EXAMPLE = stringMap({ "example.com/owner": "shop" });
+
+/** `KubernetesConnection.kubeconfig(...)`. */
+export const KubeconfigOptions = options({ path: optional(str("~/.kube/config", 4096)), context: optional(str("prod", 1024)) });
+
+/** `KubernetesConnection.cluster(...)`: values may be references to another stack's outputs. */
+export const ClusterEndpointOptions = options({
+  host: str("https://k8s.example.com:6443", 4096),
+  clusterCaCertificate: str("-----BEGIN CERTIFICATE-----...", 65536),
+  exec: options({ apiVersion: str("client.authentication.k8s.io/v1beta1", 256), command: str("aws", 1024), args: list(Type.String({ maxLength: 4096 }), ["eks", "get-token"], 100), env: optional(stringMap({ AWS_PROFILE: "prod" })) }),
+});
+
+/** `Protocol.kafka/mqtt/amqp/rocketmq(...)`. */
+export const ProtocolHandlerOptions = options({
+  handlerImage: str("registry.example.com/pulsar/mqtt-handler:4.0.10.1", 1024),
+  handlerVersion: optional(text("^v?[0-9]+(\\.[0-9]+)+$", "4.0.10.1", 64, "a handler release such as \"4.0.10.1\"")),
+  narDirectory: optional(text("^/\\S*$", "/protocols", 1024, "an absolute path")),
+});
