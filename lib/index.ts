@@ -19,7 +19,7 @@ export * from "./core/helm-chart";
 export * from "./core/custom-resource";
 export * from "./core/secure-namespace";
 export * from "./core/zones";
-export * from "./policy/policy-pack";
+export * from "./core/policy/policy-pack";
 export * from "./security/cert-manager";
 export * from "./broker/protocol";
 export * from "./broker/offload";

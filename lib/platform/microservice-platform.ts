@@ -20,7 +20,7 @@ import { Microservice, MicroserviceOptions } from "../workloads/microservice";
 import { Team, TeamOptions } from "../workloads/team";
 import { Broker, BrokerOptions } from "../broker/broker";
 import { IBroker, isBroker } from "../broker/broker-base";
-import { checkSuppressions, Finding, PolicyPack, Suppression } from "../policy/policy-pack";
+import { checkSuppressions, Finding, PolicyPack, Suppression } from "../core/policy/policy-pack";
 
 /** Props of `MicroservicePlatform`. */
 export interface MicroservicePlatformProps {

@@ -1,4 +1,4 @@
-import type { ChartPodPart } from "../core/helm-chart";
+import type { ChartPodPart } from "../helm-chart";
 
 /**
  * One pod as the policy rules see it, whether it comes from a Kubernetes-provider workload (the

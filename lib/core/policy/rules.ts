@@ -1,4 +1,4 @@
-import { findLiteralSecret } from "../core/secrets";
+import { findLiteralSecret } from "../secrets";
 import { ContainerView, PodView } from "./pod-view";
 
 /** A rule of the policy pack (docs/policy.md lists them with their sources). */

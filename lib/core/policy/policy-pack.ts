@@ -1,7 +1,7 @@
 import { IConstruct } from "constructs";
 import { Annotations, Aspects, DefaultTokenResolver, IAspect, StringConcat, TerraformResource, TerraformStack, Tokenization } from "cdktf";
-import { check, checkKnownOptions, ErrorSite } from "../core/errors";
-import { HelmChart } from "../core/helm-chart";
+import { check, checkKnownOptions, ErrorSite } from "../errors";
+import { HelmChart } from "../helm-chart";
 import { podFromChart, podFromProvider, providerPodSpec, PodView } from "./pod-view";
 import { PolicyRule, RULES } from "./rules";
 
