@@ -631,14 +631,14 @@ export const VALIDATORS: Record<"PlatformProps" | "BrokerOptions" | "CloudTarget
   HttpTriggerOptions: (() => {
   const local_0 = /^(\*\.)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
   const local_1 = /^\/\S*$/;
-  const local_2 = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+  const local_2 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
   const local_3 = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
   const local_4 = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
   return function check(value) {
     return (
       (typeof value === 'object' && value !== null && !Array.isArray(value)) &&
-      (value['hosts'] !== undefined ? (Array.isArray(value['hosts']) && value['hosts'].length <= 50 && ((array) => { for(const value of array) if(!(((typeof value === 'string') && value.length <= 253 && value.length >= 1 && local_0.test(value)))) { return false }; return true; })(value['hosts'])) : true) &&
-      (value['pathPrefixes'] !== undefined ? (Array.isArray(value['pathPrefixes']) && value['pathPrefixes'].length <= 50 && ((array) => { for(const value of array) if(!(((typeof value === 'string') && value.length <= 1024 && value.length >= 1 && local_1.test(value)))) { return false }; return true; })(value['pathPrefixes'])) : true) &&
+      (value['hosts'] !== undefined ? (Array.isArray(value['hosts']) && value['hosts'].length <= 50 && value['hosts'].length >= 1 && ((array) => { for(const value of array) if(!(((typeof value === 'string') && value.length <= 253 && value.length >= 1 && local_0.test(value)))) { return false }; return true; })(value['hosts'])) : true) &&
+      (value['pathPrefixes'] !== undefined ? (Array.isArray(value['pathPrefixes']) && value['pathPrefixes'].length <= 50 && value['pathPrefixes'].length >= 1 && ((array) => { for(const value of array) if(!(((typeof value === 'string') && value.length <= 1024 && value.length >= 1 && local_1.test(value)))) { return false }; return true; })(value['pathPrefixes'])) : true) &&
       (value['targetConcurrency'] !== undefined ? (Number.isInteger(value['targetConcurrency']) && value['targetConcurrency'] <= 1000000 && value['targetConcurrency'] >= 1) : true) &&
       (value['targetRequestRate'] !== undefined ? (Number.isInteger(value['targetRequestRate']) && value['targetRequestRate'] <= 1000000 && value['targetRequestRate'] >= 1) : true) &&
       (value['ingress'] !== undefined ? ((typeof value['ingress'] === 'object' && value['ingress'] !== null && !Array.isArray(value['ingress'])) && (typeof value['ingress']['host'] === 'string') && value['ingress']['host'].length <= 253 && value['ingress']['host'].length >= 1 && local_2.test(value['ingress']['host']) && (value['ingress']['className'] !== undefined ? ((typeof value['ingress']['className'] === 'string') && value['ingress']['className'].length <= 253 && value['ingress']['className'].length >= 1 && local_3.test(value['ingress']['className'])) : true) && (value['ingress']['tlsSecret'] !== undefined ? ((typeof value['ingress']['tlsSecret'] === 'string') && value['ingress']['tlsSecret'].length <= 253 && value['ingress']['tlsSecret'].length >= 1 && local_4.test(value['ingress']['tlsSecret'])) : true) && Object.getOwnPropertyNames(value['ingress']).every(key => ['host', 'className', 'tlsSecret'].includes(key))) : true) &&

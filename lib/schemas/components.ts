@@ -161,11 +161,11 @@ export const KafkaLagOptions = options({
 
 /** `ScaleTrigger.http(...)`. */
 export const HttpTriggerOptions = options({
-  hosts: optional(list(text("^(\\*\\.)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$", "orders.example.com", 253, "a host name"), ["orders.example.com"], 50)),
-  pathPrefixes: optional(list(text("^/\\S*$", "/api", 1024, "a path starting with '/'"), ["/api"], 50)),
+  hosts: optional(Type.Array(text("^(\\*\\.)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?$", "orders.example.com", 253, "a host name"), { minItems: 1, maxItems: 50, examples: [["orders.example.com"]] })),
+  pathPrefixes: optional(Type.Array(text("^/\\S*$", "/api", 1024, "a path starting with '/'"), { minItems: 1, maxItems: 50, examples: [["/api"]] })),
   targetConcurrency: optional(whole(1, 1000000, 100)),
   targetRequestRate: optional(whole(1, 1000000, 50)),
-  ingress: optional(options({ host: dnsSubdomain("orders.example.com"), className: optional(dnsSubdomain("nginx")), tlsSecret: optional(dnsSubdomain("orders-tls")) })),
+  ingress: optional(options({ host: text("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$", "orders.example.com", 253, "a DNS name with a domain"), className: optional(dnsSubdomain("nginx")), tlsSecret: optional(dnsSubdomain("orders-tls")) })),
 });
 
 /** `ScaleTrigger.cron(...)`. */

@@ -92,6 +92,7 @@ function problemOf(type: ValueErrorType, schema: TSchema): string {
     [ValueErrorType.StringMaxLength]: `must be at most ${s.maxLength} characters`,
     [ValueErrorType.StringPattern]: "is not in the expected form",
     [ValueErrorType.ArrayMaxItems]: `must have at most ${s.maxItems} items`,
+    [ValueErrorType.ArrayMinItems]: "must not be empty",
     [ValueErrorType.Literal]: `must be ${JSON.stringify(s.const)}`,
     [ValueErrorType.Union]: "is not one of the accepted forms",
   };
