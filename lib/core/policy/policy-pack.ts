@@ -26,6 +26,8 @@ export interface Finding {
   readonly suppressed?: string;
 }
 
+/** Resources the rules judge as a whole (the others are judged through their pods). */
+const JUDGED_RESOURCES = ["kubernetes_storage_class_v1", "kubernetes_manifest"];
 const WORKLOADS = ["kubernetes_deployment_v1", "kubernetes_stateful_set_v1", "kubernetes_daemon_set_v1", "kubernetes_job_v1", "kubernetes_cron_job_v1"];
 
 /** Checks suppressions given by a user (or a blueprint file). */
@@ -69,9 +71,7 @@ export class PolicyPack implements IAspect {
     if (!(node instanceof TerraformResource)) return;
     const type = node.terraformResourceType;
     const isWorkload = WORKLOADS.includes(type);
-    const judgesResource = RULES.some((r) => r.resource);
-    if (!isWorkload && !judgesResource) return;
-    if (!isWorkload && type !== "kubernetes_storage_class_v1" && type !== "kubernetes_manifest") return;
+    if (!isWorkload && !JUDGED_RESOURCES.includes(type)) return;
     const stack = TerraformStack.of(node);
     const raw = (node as unknown as { toTerraform(): unknown }).toTerraform();
     const tf = Tokenization.resolve(raw, { scope: stack, preparing: false, resolver: new DefaultTokenResolver(new StringConcat()) }) as { resource: Record<string, Record<string, Record<string, unknown>>> };
@@ -95,15 +95,19 @@ export class PolicyPack implements IAspect {
   private record(node: IConstruct, rule: PolicyRule, problems: string[], where: string): void {
     if (problems.length === 0) return;
     const stack = TerraformStack.of(node);
-    const list = this.findings.get(stack) ?? [];
-    this.findings.set(stack, list);
+    let list = this.findings.get(stack);
+    if (!list) {
+      list = [];
+      this.findings.set(stack, list);
+      // The report: the list itself, so findings recorded later are written too.
+      stack.addOverride("//.policy", { rules: RULES.length, findings: list });
+    }
     const suppression = this.suppressions.find((s) => s.rule === rule.id && (s.where === undefined || where.includes(s.where)));
     for (const problem of problems) {
       const finding: Finding = { rule: rule.id, severity: rule.severity, where, problem, fix: rule.fix, ...(suppression ? { suppressed: suppression.reason } : {}) };
       list.push(finding);
       if (!suppression && rule.severity === "warning") Annotations.of(node).addWarning(`${rule.id}: ${problem}. ${rule.fix}`);
     }
-    stack.addOverride("//.policy", { rules: RULES.length, findings: list });
   }
 
   private errorsOf(stack: TerraformStack): string[] {
