@@ -11,7 +11,7 @@ import { check, checkKnownOptions, PlatformConfigError } from "../core/errors";
 import { HelmChart, HelmValues, toChartResources } from "../core/helm-chart";
 import { escapeDeep } from "../core/literal";
 import { TopologySpread, WorkloadRole } from "../core/placement";
-import { spreadOf, ZoneGroup } from "../core/zones";
+import { replicaGroup, ZoneGroup } from "../core/zones";
 import { admitComponent, PLATFORM_LABEL, SecureNamespace } from "../core/secure-namespace";
 import { selectorLabels } from "../core/names";
 import { CHARTS } from "../core/versions";
@@ -169,7 +169,7 @@ export class Keda implements IPlatformComponent, IAutoscalingProvider {
     const zoneLabel = context.platform.target.zoneLabel;
     type Part = { replicaCount?: number; replicas?: number | { min?: number }; topologySpreadConstraints?: TopologySpread[] };
     const v = chart.values as Record<string, Part | undefined> & { topologySpreadConstraints?: Record<string, TopologySpread[]> };
-    const group = (part: string, members: number | undefined, spread: TopologySpread[] | undefined): ZoneGroup => ({ component: this.key, part, kind: "replicas", members: members ?? 1, spread: spreadOf(spread ?? [], zoneLabel), stateful: false });
+    const group = (part: string, members: number | undefined, spread: TopologySpread[] | undefined) => replicaGroup(this.key, part, members, spread, zoneLabel);
     const groups = [
       group("operator", v.operator?.replicaCount, v.topologySpreadConstraints?.operator),
       group("metrics server", v.metricsServer?.replicaCount, v.topologySpreadConstraints?.metricsServer),
@@ -226,21 +226,10 @@ export class Keda implements IPlatformComponent, IAutoscalingProvider {
       }
       entry.backlogSecrets.set(trigger, secret);
       // One per credentials Secret of the namespace: services sharing credentials (a team's sidecars) share it.
-      if (!scope.node.tryFindChild(`Auth-${secret}`)) {
-        new CustomResource(scope, `Auth-${secret}`, {
-          manifest: {
-            apiVersion: "keda.sh/v1alpha1",
-            kind: "TriggerAuthentication",
-            metadata: { name: `${secret}-keda`, namespace: service.team.namespace, labels },
-            spec: {
-              secretTargetRef: [
-                { parameter: "bearerToken", name: secret, key: "token" },
-                ...(broker.tls && broker.suppliesCa ? [{ parameter: "ca", name: secret, key: "ca.crt" }] : []),
-              ],
-            },
-          },
-        });
-      }
+      triggerAuthentication(scope, `Auth-${secret}`, `${secret}-keda`, service.team.namespace, labels, [
+        { parameter: "bearerToken", name: secret, key: "token" },
+        ...(broker.tls && broker.suppliesCa ? [{ parameter: "ca", name: secret, key: "ca.crt" }] : []),
+      ]);
     }
     if (trigger.kind === "kafka") {
       const broker = this.installed.broker;
@@ -255,21 +244,10 @@ export class Keda implements IPlatformComponent, IAutoscalingProvider {
       trigger.topic!.grantConsume(service);
       const secret = broker.connect(service).secretName;
       entry.backlogSecrets.set(trigger, secret);
-      if (!scope.node.tryFindChild(`KafkaAuth-${secret}`)) {
-        new CustomResource(scope, `KafkaAuth-${secret}`, {
-          manifest: {
-            apiVersion: "keda.sh/v1alpha1",
-            kind: "TriggerAuthentication",
-            metadata: { name: kafkaAuthNameOf(secret), namespace: service.team.namespace, labels },
-            spec: {
-              secretTargetRef: [
-                { parameter: "username", name: secret, key: keys.username },
-                { parameter: "password", name: secret, key: keys.password },
-              ],
-            },
-          },
-        });
-      }
+      triggerAuthentication(scope, `KafkaAuth-${secret}`, kafkaAuthNameOf(secret), service.team.namespace, labels, [
+        { parameter: "username", name: secret, key: keys.username },
+        { parameter: "password", name: secret, key: keys.password },
+      ]);
     }
     if (trigger.kind === "http") {
       check(this.installed.http, site, "an HTTP trigger needs the HTTP add-on", "http: false", "Remove http: false from the Keda options.");
@@ -427,6 +405,14 @@ export class Keda implements IPlatformComponent, IAutoscalingProvider {
     if (!this.state) throw notInstalled("Keda");
     return this.state;
   }
+}
+
+/** A TriggerAuthentication reading `refs` from Secrets, made once per id in `scope`. */
+function triggerAuthentication(scope: Construct, id: string, name: string, namespace: string, labels: Record<string, string>, refs: { parameter: string; name: string; key: string }[]): void {
+  if (scope.node.tryFindChild(id)) return;
+  new CustomResource(scope, id, {
+    manifest: { apiVersion: "keda.sh/v1alpha1", kind: "TriggerAuthentication", metadata: { name, namespace, labels }, spec: { secretTargetRef: refs } },
+  });
 }
 
 function kafkaAuthNameOf(credentialsSecret: string): string {

@@ -64,7 +64,8 @@ export function findLiteralSecret(content: unknown, path = ""): string | undefin
   return undefined;
 }
 
-function isSecretKey(key: string): boolean {
+/** Whether a key names a credential (and not just the name of or a pointer to one). */
+export function isSecretKey(key: string): boolean {
   return SECRET_KEY.test(key) && !SECRET_POINTER.test(key);
 }
 

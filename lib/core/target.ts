@@ -115,6 +115,12 @@ export interface LocalTargetOptions {
   readonly ingressClassName?: string;
 }
 
+/** The fields of a `Target.custom` spec. */
+const CUSTOM_OPTIONS = [
+  "kind", "region", "zones", "zoneLabel", "storage", "internalLoadBalancerAnnotations", "ingressClassName", "ingressAnnotations",
+  "objectStorage", "workloadIdentity", "connection", "singleNode",
+];
+
 /** The options schema of each factory (Target.custom is checked field by field). */
 const TARGET_SCHEMAS: Record<string, OptionsSchema | undefined> = {
   "Target.eks": "CloudTargetOptions",
@@ -126,8 +132,6 @@ const TARGET_SCHEMAS: Record<string, OptionsSchema | undefined> = {
   "Target.k3s": "LocalTargetOptions",
 };
 
-const CLOUD_OPTIONS = ["region", "zones", "clusterName", "connection", "ingressClassName"];
-const LOCAL_OPTIONS = ["zones", "connection", "clusterName", "objectStorage", "ingressClassName"];
 
 /**
  * A place the platform runs: a managed cloud (EKS, GKE, AKS, TKE, ACK), an edge node (k3s),
@@ -141,9 +145,9 @@ const LOCAL_OPTIONS = ["zones", "connection", "clusterName", "objectStorage", "i
 export class Target {
   /** Amazon EKS. Zones "a" expand to "<region>a". Context default: the cluster name (`aws eks update-kubeconfig --alias`). */
   public static eks(options: CloudTargetOptions): Target {
-    cloudOptionsGiven("Target.eks", options);
+    factoryOptionsGiven("Target.eks", options);
     const clusterName = options.clusterName ?? "platform";
-    return new Target("Target.eks", options, CLOUD_OPTIONS, {
+    return new Target("Target.eks", options, {
       kind: "eks",
       // The controller's default "instance" targets need NodePort Services; services are ClusterIP.
       ingressAnnotations: { "alb.ingress.kubernetes.io/target-type": "ip" },
@@ -164,9 +168,9 @@ export class Target {
 
   /** Google GKE. Zones "b" expand to "<region>-b". Context default: gcloud's `gke_<project>_<region>_<cluster>`. */
   public static gke(options: GkeTargetOptions): Target {
-    cloudOptionsGiven("Target.gke", options);
+    factoryOptionsGiven("Target.gke", options);
     const clusterName = options.clusterName ?? "platform";
-    return new Target("Target.gke", options, [...CLOUD_OPTIONS, "project"], {
+    return new Target("Target.gke", options, {
       kind: "gke",
       ingressClassName: options.ingressClassName ?? "gce-internal",
       region: options.region,
@@ -183,9 +187,9 @@ export class Target {
 
   /** Azure AKS. `region` is the location; zones "1" expand to "<location>-1". Context default: the cluster name. */
   public static aks(options: CloudTargetOptions): Target {
-    cloudOptionsGiven("Target.aks", options);
+    factoryOptionsGiven("Target.aks", options);
     const clusterName = options.clusterName ?? "platform";
-    return new Target("Target.aks", options, CLOUD_OPTIONS, {
+    return new Target("Target.aks", options, {
       kind: "aks",
       ingressClassName: options.ingressClassName ?? "webapprouting.kubernetes.azure.com",
       region: options.region,
@@ -207,9 +211,9 @@ export class Target {
    * so object-store credentials come from a Secret.
    */
   public static tke(options: TkeTargetOptions): Target {
-    cloudOptionsGiven("Target.tke", options);
+    factoryOptionsGiven("Target.tke", options);
     const clusterName = options.clusterName ?? "platform";
-    return new Target("Target.tke", options, [...CLOUD_OPTIONS, "internalSubnetId"], {
+    return new Target("Target.tke", options, {
       kind: "tke",
       ingressClassName: options.ingressClassName ?? "qcloud",
       region: options.region,
@@ -229,9 +233,9 @@ export class Target {
 
   /** Alibaba Cloud ACK. Zones "h" expand to "<region>-h" (e.g. "cn-hangzhou-h"); RRSA for workload identity. */
   public static ack(options: CloudTargetOptions): Target {
-    cloudOptionsGiven("Target.ack", options);
+    factoryOptionsGiven("Target.ack", options);
     const clusterName = options.clusterName ?? "platform";
-    return new Target("Target.ack", options, CLOUD_OPTIONS, {
+    return new Target("Target.ack", options, {
       kind: "ack",
       ingressClassName: options.ingressClassName ?? "alb",
       region: options.region,
@@ -253,8 +257,8 @@ export class Target {
 
   /** k3s on an edge node: local-path volumes, ServiceLB, a filesystem for cold data. Context default: "default". */
   public static k3s(options: LocalTargetOptions = {}): Target {
-    localOptionsGiven("Target.k3s", options);
-    return new Target("Target.k3s", options, LOCAL_OPTIONS, {
+    factoryOptionsGiven("Target.k3s", options);
+    return new Target("Target.k3s", options, {
       kind: "k3s",
       ingressClassName: options.ingressClassName ?? "traefik",
       zones: options.zones ?? [],
@@ -267,8 +271,8 @@ export class Target {
 
   /** kind (or minikube with a custom context) on a laptop. Context default: "kind-<clusterName>". */
   public static kind(options: LocalTargetOptions = {}): Target {
-    localOptionsGiven("Target.kind", options);
-    return new Target("Target.kind", options, LOCAL_OPTIONS, {
+    factoryOptionsGiven("Target.kind", options);
+    return new Target("Target.kind", options, {
       kind: "kind",
       ingressClassName: options.ingressClassName,
       zones: options.zones ?? [],
@@ -281,10 +285,7 @@ export class Target {
   /** Any other cluster (on-premises, OpenShift, another cloud): say everything a target knows. */
   public static custom(spec: TargetSpec): Target {
     check(!!spec && typeof spec === "object" && !Array.isArray(spec), "Target.custom", "a custom target needs its spec", spec, 'Pass e.g. { kind: "onprem", zones: ["z1", "z2", "z3"], storage: { provisioner: "csi.example.com" }, objectStorage: { service: ObjectStorageService.MINIO }, connection: KubernetesConnection.kubeconfig() }.');
-    return new Target("Target.custom", spec, [
-      "kind", "region", "zones", "zoneLabel", "storage", "internalLoadBalancerAnnotations", "ingressClassName", "ingressAnnotations",
-      "objectStorage", "workloadIdentity", "connection", "singleNode",
-    ], spec);
+    return new Target("Target.custom", spec, spec);
   }
 
   /** Kind of target: "eks", "gke", "aks", "tke", "ack", "k3s", "kind" or a custom name. */
@@ -315,7 +316,6 @@ export class Target {
   private constructor(
     private readonly factory: string,
     private readonly given: object,
-    private readonly knownOptions: readonly string[],
     spec: TargetSpec,
   ) {
     this.kind = spec.kind;
@@ -339,7 +339,7 @@ export class Target {
   public validate(scope: IConstruct, minZones: number): void {
     const site = `${scope.node.path}/${this.factory}`;
     // The factories checked their options against the schemas; a custom spec is checked here.
-    if (!TARGET_SCHEMAS[this.factory]) checkKnownOptions(site, this.given, this.knownOptions);
+    if (this.factory === "Target.custom") checkKnownOptions(site, this.given, CUSTOM_OPTIONS);
     if (this.factory !== "Target.k3s" && this.factory !== "Target.kind" && this.factory !== "Target.custom") {
       check(typeof this.region === "string" && /^[a-z0-9-]+$/.test(this.region), site, "region must be a cloud region name", this.region, 'Pass e.g. region: "eu-west-1".');
     }
@@ -382,11 +382,7 @@ export class Target {
  * A factory's options are checked against its schema before anything is built from them (JSON-
  * or YAML-loaded input): errors name the factory.
  */
-function localOptionsGiven(factory: string, options: unknown): void {
-  checkOptionsSchema(factory, TARGET_SCHEMAS[factory]!, options);
-}
-
-function cloudOptionsGiven(factory: string, options: unknown): void {
+function factoryOptionsGiven(factory: string, options: unknown): void {
   checkOptionsSchema(factory, TARGET_SCHEMAS[factory]!, options);
 }
 

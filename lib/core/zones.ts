@@ -63,6 +63,11 @@ export function survives(verdict: ZoneVerdict): boolean {
   return verdict.quorum !== "lost" && verdict.data !== "lost" && verdict.serving !== "no";
 }
 
+/** Interchangeable, volume-less replicas of a chart part, read from its values (count and spread constraints). */
+export function replicaGroup(component: string, part: string, members: number | undefined, constraints: readonly TopologySpread[] | undefined, zoneLabel: string): ZoneGroup {
+  return { component, part, kind: "replicas", members: members ?? 1, spread: spreadOf(constraints ?? [], zoneLabel), stateful: false };
+}
+
 /** Reads how a part is spread from the constraints it carries (zone constraints on `zoneLabel`). */
 export function spreadOf(constraints: readonly TopologySpread[], zoneLabel: string): ZoneGroup["spread"] {
   const zone = constraints.filter((c) => c.topologyKey === zoneLabel);

@@ -4,7 +4,7 @@ import { IComponentContext, IPlatformComponent, notInstalled } from "../core/com
 import { IPlatform, Layer } from "../core/context";
 import { COLLECTOR_RESOURCES, JAEGER_DEFAULTS, restrictedContainerSecurity, TRACE_SAMPLING_RATE } from "../core/defaults";
 import { check, PlatformConfigError } from "../core/errors";
-import { spreadOf, ZoneGroup } from "../core/zones";
+import { replicaGroup, ZoneGroup } from "../core/zones";
 import { HelmChart, HelmValues, toChartResources } from "../core/helm-chart";
 import { TopologySpread, WorkloadRole } from "../core/placement";
 import { admitComponent, PLATFORM_LABEL, SecureNamespace } from "../core/secure-namespace";
@@ -273,8 +273,8 @@ export class Tracing implements IPlatformComponent {
     const c = collector.values as { replicaCount?: number; topologySpreadConstraints?: TopologySpread[] };
     const j = ((jaeger.values as { jaeger?: unknown }).jaeger ?? {}) as { replicas?: number; topologySpreadConstraints?: TopologySpread[] };
     return [
-      { component: this.key, part: "collector", kind: "replicas", members: c.replicaCount ?? 1, spread: spreadOf(c.topologySpreadConstraints ?? [], zoneLabel), stateful: false },
-      { component: this.key, part: "Jaeger", kind: "replicas", members: j.replicas ?? 1, spread: spreadOf(j.topologySpreadConstraints ?? [], zoneLabel), stateful: false },
+      replicaGroup(this.key, "collector", c.replicaCount, c.topologySpreadConstraints, zoneLabel),
+      replicaGroup(this.key, "Jaeger", j.replicas, j.topologySpreadConstraints, zoneLabel),
     ];
   }
 

@@ -78,7 +78,6 @@ export interface DaprSubscribeOptions {
   readonly scaleToZero?: boolean;
 }
 
-const LOG_LEVELS = ["debug", "info", "warn", "error"];
 /** Ports of the control plane that sidecars call: sentry, operator API, placement, scheduler. */
 const CONTROL_PLANE_PORTS = { sentry: 50001, operator: 6500, placement: 50005, scheduler: 50006 } as const;
 /** Port of the control plane's and sidecars' Prometheus metrics. */
@@ -168,7 +167,6 @@ export class DaprRuntime implements IPlatformComponent, IMessagingProvider {
     const { platform, site } = context;
     const o = this.options;
     checkOptionsSchema(site, "DaprRuntimeOptions", o);
-    if (o.logLevel !== undefined) check(LOG_LEVELS.includes(o.logLevel), site, "logLevel must be debug, info, warn or error", o.logLevel, 'Use e.g. "info".');
     const ha = platform.placement.spreadsZones;
     const scheduler = o.scheduler ?? ha;
     check(typeof scheduler === "boolean", site, "scheduler must be true or false", scheduler, "Use true to run the scheduler (3 members), false for none.");
@@ -260,9 +258,7 @@ export class DaprRuntime implements IPlatformComponent, IMessagingProvider {
       return;
     }
     const protocol = options.appProtocol ?? "http";
-    check(["http", "grpc", "h2c", "https", "grpcs"].includes(protocol), site, "appProtocol must be http, grpc, h2c, https or grpcs", protocol, 'Use e.g. "http".');
     const logLevel = options.logLevel ?? this.options.logLevel ?? "info";
-    check(LOG_LEVELS.includes(logLevel), site, "logLevel must be debug, info, warn or error", logLevel, 'Use e.g. "info".');
     const resources = options.sidecarResources ?? DAPR_SIDECAR_RESOURCES[platform.profile.size];
     const limit = parseQuantity(resources.memoryLimit);
     const request = parseQuantity(resources.memory);

@@ -5,7 +5,7 @@ import { CERT_MANAGER_RESOURCES } from "../core/defaults";
 import { HelmChart, HelmValues, toChartResources } from "../core/helm-chart";
 import { selectorLabels } from "../core/names";
 import { TopologySpread, WorkloadRole } from "../core/placement";
-import { spreadOf, ZoneGroup } from "../core/zones";
+import { replicaGroup, ZoneGroup } from "../core/zones";
 import { SecureNamespace } from "../core/secure-namespace";
 import { CHARTS, IMAGES } from "../core/versions";
 import { checkOptionsSchema } from "../core/validate";
@@ -53,9 +53,7 @@ export class CertManager implements IPlatformComponent {
     const values = this.chart.values as Record<string, unknown>;
     const zoneLabel = this.zoneLabel!;
     type Part = { replicaCount?: number; topologySpreadConstraints?: TopologySpread[] };
-    const group = (part: string, v: Part | undefined): ZoneGroup => ({
-      component: this.key, part, kind: "replicas", members: v?.replicaCount ?? 1, spread: spreadOf(v?.topologySpreadConstraints ?? [], zoneLabel), stateful: false,
-    });
+    const group = (part: string, v: Part | undefined) => replicaGroup(this.key, part, v?.replicaCount, v?.topologySpreadConstraints, zoneLabel);
     return [group("controller", values as Part), group("webhook", values.webhook as Part | undefined), group("cainjector", values.cainjector as Part | undefined)];
   }
 

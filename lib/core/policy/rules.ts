@@ -1,4 +1,4 @@
-import { findLiteralSecret } from "../secrets";
+import { findLiteralSecret, isSecretKey } from "../secrets";
 import { ContainerView, PodView } from "./pod-view";
 
 /** A rule of the policy pack (docs/policy.md lists them with their sources). */
@@ -17,7 +17,6 @@ export interface PolicyRule {
   readonly resource?: (type: string, attributes: Record<string, unknown>) => string[];
 }
 
-const SECRET_NAME = /pass(word|wd)?$|secret|token|credential|private.?key|api.?key|access.?key/i;
 const FILE_PATH = /^\/(var\/run|etc|pulsar|tmp)\//;
 
 /** The effective value of a security setting: the container's, else the pod's. */
@@ -114,7 +113,7 @@ export const RULES: readonly PolicyRule[] = [
     title: "no credential is written literally into an environment variable",
     fix: "Read it from a Secret (secretKeyRef) instead of a literal value.",
     pod: (pod) =>
-      pod.containers.flatMap((c) => c.env.filter((e) => e.literal && SECRET_NAME.test(e.name) && !FILE_PATH.test(e.value ?? "") && !/^\$\(/.test(e.value ?? "")).map((e) => `container ${c.name} sets ${e.name} literally`)),
+      pod.containers.flatMap((c) => c.env.filter((e) => e.literal && isSecretKey(e.name) && !FILE_PATH.test(e.value ?? "") && !/^\$\(/.test(e.value ?? "")).map((e) => `container ${c.name} sets ${e.name} literally`)),
   },
   {
     id: "MSP-MANIFEST-SECRET",
