@@ -1,36 +1,10 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { App } from "cdktf";
 import { parse } from "yaml";
-import { BLUEPRINTS } from "../stacks/blueprints";
-import { auditedPlatform } from "../examples/audit-log-component";
-import { edgeSite } from "../examples/edge-site";
-import { onpremCluster } from "../examples/onprem-cluster";
-import { shopOnEks } from "../examples/shop-on-eks";
+import { filesUnder, synthEverything } from "./everything";
 import { findLiteralSecret } from "../lib/core/secrets";
 import { terraformString } from "./helpers";
-
-/** Every default blueprint and every example, in one app, synthesized into `outdir`. */
-function synthEverything(outdir: string): void {
-  const app = new App({ outdir, skipValidation: false });
-  for (const build of Object.values(BLUEPRINTS)) build(app);
-  app.synth();
-  for (const example of [auditedPlatform, edgeSite, onpremCluster, shopOnEks]) {
-    const dir = join(outdir, "examples", example.name);
-    mkdirSync(dir, { recursive: true });
-    const own = new App({ outdir: dir });
-    example(own);
-    own.synth();
-  }
-}
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
 
 /** Credentials by their shape, wherever they appear in a file. */
 const SECRET_SHAPES: [RegExp, string][] = [

@@ -1,11 +1,10 @@
 import { Construct } from "constructs";
 import { Lazy } from "cdktf";
-import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import type { AutoscaleOptions, BacklogSource, IAutoscalingProvider, IServiceBinding, ScalingBehavior } from "../core/bindings";
 import { IComponentContext, IPlatformComponent, notInstalled } from "../core/component";
 import { IPlatform, Layer } from "../core/context";
 import { CustomResource } from "../core/custom-resource";
-import { admitFromOutside, ingressModule } from "../core/exposure";
+import { admitFromOutside } from "../core/exposure";
 import { AUTOSCALE_DEFAULTS, KEDA_RESOURCES, restrictedContainerSecurity } from "../core/defaults";
 import { check, checkKnownOptions, PlatformConfigError } from "../core/errors";
 import { HelmChart, HelmValues, toChartResources } from "../core/helm-chart";
@@ -19,6 +18,7 @@ import { BrokerBase, IBroker } from "../broker/broker-base";
 import { PulsarTopic } from "../broker/tenancy";
 import { HttpTriggerOptions, ScaleTrigger } from "./scale-trigger";
 import { checkOptionsSchema } from "../core/validate";
+import { emitResource } from "../core/provider-resource";
 
 /** Options of `Keda`. */
 export interface KedaOptions {
@@ -38,6 +38,16 @@ const INTERCEPTOR_PROXY_PORT = 8080;
 const INTERCEPTOR_POD_LABELS = { "app.kubernetes.io/component": "interceptor", "app.kubernetes.io/name": "http-add-on" };
 /** UID of the HTTP add-on's images (ko's nonroot user): the chart sets none. */
 const HTTP_ADDON_UID = 65532;
+
+/** A service the autoscaler owns, as recorded (for reports such as the diagram). */
+export interface ScaledService {
+  readonly service: IServiceBinding;
+  /** Its triggers, in the order they were added. */
+  readonly triggers: readonly ScaleTrigger[];
+  /** Fewest and most replicas, as its ScaledObject says. */
+  readonly minReplicas: number;
+  readonly maxReplicas: number;
+}
 
 /** What the autoscaler keeps per service. */
 interface Scaled {
@@ -98,6 +108,11 @@ export class Keda implements IPlatformComponent, IAutoscalingProvider {
     return this.installed.namespace;
   }
 
+  /** The services it scales, in the order they were first given to it (read-only). */
+  public get scaledServices(): readonly ScaledService[] {
+    return [...this.scaled.values()].map((e) => ({ service: e.service, triggers: [...e.triggers], ...replicaRange(e) }));
+  }
+
   /** In-cluster URL of the HTTP add-on's interceptor: callers of HTTP-scaled services go through it, with the route's Host. */
   public get interceptorUrl(): string {
     check(this.installed.http, this.installed.context.site, "the HTTP add-on is not installed", "http: false", "Remove http: false from the Keda options.");
@@ -114,7 +129,7 @@ export class Keda implements IPlatformComponent, IAutoscalingProvider {
     const base = context.scope(Layer.BASE);
     const ns = new SecureNamespace(base, "Namespace", { name: namespace, platformName: platform.platformName, system: true });
     // The API server calls the metrics API and the admission webhooks from outside any namespace (often the host network).
-    new NetworkPolicyV1(base, "ApiServerIngress", {
+    emitResource(base, "ApiServerIngress", "kubernetes_network_policy_v1", {
       metadata: { name: "keda-api-server", namespace: ns.name, labels: platform.labels("keda", "keda-api-server") },
       spec: {
         podSelector: { matchExpressions: [{ key: "app", operator: "In", values: ["keda-operator-metrics-apiserver", "keda-admission-webhooks"] }] },
@@ -124,7 +139,7 @@ export class Keda implements IPlatformComponent, IAutoscalingProvider {
     });
     if (http) {
       // Callers of HTTP-scaled services, from the platform's namespaces, reach the interceptor's proxy port only.
-      new NetworkPolicyV1(base, "InterceptorIngress", {
+      emitResource(base, "InterceptorIngress", "kubernetes_network_policy_v1", {
         metadata: { name: "keda-http-interceptor", namespace: ns.name, labels: platform.labels("keda", "keda-http-interceptor") },
         spec: {
           podSelector: { matchLabels: INTERCEPTOR_POD_LABELS },
@@ -306,7 +321,7 @@ export class Keda implements IPlatformComponent, IAutoscalingProvider {
       admitFromOutside(scope, "InterceptorFromOutside", { name: "keda-http-interceptor", namespace, selector: INTERCEPTOR_POD_LABELS, ports: [{ name: "proxy", port: INTERCEPTOR_PROXY_PORT, targetPort: INTERCEPTOR_PROXY_PORT }], labels: platform.labels("keda", "keda-http-interceptor") });
     }
     const annotations = platform.target.ingressAnnotations;
-    new (ingressModule().IngressV1)(scope, `Ingress-${service.team.teamName}-${service.serviceName}`, {
+    emitResource(scope, `Ingress-${service.team.teamName}-${service.serviceName}`, "kubernetes_ingress_v1", {
       metadata: { name: `${service.team.namespaceName}-${service.serviceName}`.slice(0, 253), namespace, labels, annotations: Object.keys(annotations).length > 0 ? escapeDeep({ ...annotations }) : undefined },
       spec: {
         ingressClassName: className,
@@ -390,8 +405,8 @@ export class Keda implements IPlatformComponent, IAutoscalingProvider {
         metadata: { name: service.serviceName, namespace: service.team.namespace, labels: service.platform.labels("keda", service.serviceName) },
         spec: {
           scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: service.serviceName },
-          minReplicaCount: Lazy.numberValue({ produce: () => settings().minReplicas ?? (entry.triggers.every((t) => t.canScaleToZero) ? 0 : 1) }),
-          maxReplicaCount: Lazy.numberValue({ produce: () => settings().maxReplicas ?? AUTOSCALE_DEFAULTS.maxReplicas }),
+          minReplicaCount: Lazy.numberValue({ produce: () => replicaRange(entry).minReplicas }),
+          maxReplicaCount: Lazy.numberValue({ produce: () => replicaRange(entry).maxReplicas }),
           pollingInterval: Lazy.numberValue({ produce: () => settings().pollingSeconds ?? AUTOSCALE_DEFAULTS.pollingSeconds }),
           cooldownPeriod: Lazy.numberValue({ produce: () => settings().cooldownSeconds ?? AUTOSCALE_DEFAULTS.cooldownSeconds }),
           advanced: Lazy.anyValue({ produce: () => (settings().behavior ? { horizontalPodAutoscalerConfig: { behavior: settings().behavior } } : undefined) }),
@@ -405,6 +420,12 @@ export class Keda implements IPlatformComponent, IAutoscalingProvider {
     if (!this.state) throw notInstalled("Keda");
     return this.state;
   }
+}
+
+/** The replica range of a ScaledObject: down to zero only when every trigger can wake the service. */
+function replicaRange(entry: Pick<Scaled, "settings" | "triggers">): { minReplicas: number; maxReplicas: number } {
+  const settings = entry.settings ?? {};
+  return { minReplicas: settings.minReplicas ?? (entry.triggers.every((t) => t.canScaleToZero) ? 0 : 1), maxReplicas: settings.maxReplicas ?? AUTOSCALE_DEFAULTS.maxReplicas };
 }
 
 /** A TriggerAuthentication reading `refs` from Secrets, made once per id in `scope`. */

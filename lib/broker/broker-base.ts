@@ -191,6 +191,16 @@ export abstract class BrokerBase implements IBroker {
     return this.installContext;
   }
 
+  /** The tenants declared so far, in declaration order (read-only: for reports such as the diagram). */
+  public get declaredTenants(): readonly PulsarTenant[] {
+    return [...this.tenants.values()];
+  }
+
+  /** The services connected so far, in order, with the credentials (role) each holds: a service's grants are its role's permissions. */
+  public get connections(): ReadonlyMap<IServiceBinding, ServiceCredentials> {
+    return new Map(this.connected);
+  }
+
   /** The credentials handed out so far. */
   protected get credentials(): ServiceCredentials[] {
     return [...this.issued.values()];

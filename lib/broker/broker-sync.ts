@@ -1,19 +1,13 @@
 import { Construct } from "constructs";
 import { createHash } from "node:crypto";
-import { Lazy } from "cdktf";
-import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
-import { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1";
-import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
-import { RoleV1 } from "@cdktf/provider-kubernetes/lib/role-v1";
-import { RoleBindingV1 } from "@cdktf/provider-kubernetes/lib/role-binding-v1";
-import { ClusterRoleV1 } from "@cdktf/provider-kubernetes/lib/cluster-role-v1";
-import { ClusterRoleBindingV1 } from "@cdktf/provider-kubernetes/lib/cluster-role-binding-v1";
+import { Lazy, TerraformResource } from "cdktf";
 import type { SecretKeyRef } from "../core/bindings";
 import { IPlatform } from "../core/context";
 import { waitForRolloutOf } from "../core/platform-stack";
 import { IMAGES } from "../core/versions";
 import { ADMIN_SYNC_SCRIPT } from "./admin-sync-script";
 import type { ServiceCredentials } from "./broker-base";
+import { emitResource, nameOf } from "../core/provider-resource";
 
 /** Bookie rack mapping: which pods are bookies, and the node label that holds their zone. */
 export interface RackMapping {
@@ -70,7 +64,7 @@ const NAME = "pulsar-sync";
  */
 export class BrokerSync extends Construct {
   private readonly props: BrokerSyncProps;
-  private readonly account: ServiceAccountV1;
+  private readonly account: TerraformResource;
   private readonly writers = new Map<string, string[]>();
 
   constructor(scope: Construct, id: string, props: BrokerSyncProps) {
@@ -83,30 +77,30 @@ export class BrokerSync extends Construct {
     // The Job is replaced whenever the declared state changes, so it runs again.
     const revision = Lazy.stringValue({ produce: () => createHash("sha256").update(spec()).update(ADMIN_SYNC_SCRIPT).digest("hex").slice(0, 12) });
 
-    const config = new ConfigMapV1(this, "Config", {
+    const config = emitResource(this, "Config", "kubernetes_config_map_v1", {
       metadata: { name: NAME, namespace, labels },
       data: { "spec.json": Lazy.stringValue({ produce: spec }), "sync.py": ADMIN_SYNC_SCRIPT },
     });
-    this.account = new ServiceAccountV1(this, "ServiceAccount", { metadata: { name: NAME, namespace, labels }, automountServiceAccountToken: false });
+    this.account = emitResource(this, "ServiceAccount", "kubernetes_service_account_v1", { metadata: { name: NAME, namespace, labels }, automountServiceAccountToken: false });
     if (racks) {
-      const role = new RoleV1(this, "PodReader", {
+      const role = emitResource(this, "PodReader", "kubernetes_role_v1", {
         metadata: { name: NAME, namespace: racks.namespace, labels },
         rule: [{ apiGroups: [""], resources: ["pods"], verbs: ["get", "list"] }],
       });
-      new RoleBindingV1(this, "PodReaderBinding", {
+      emitResource(this, "PodReaderBinding", "kubernetes_role_binding_v1", {
         metadata: { name: NAME, namespace: racks.namespace, labels },
-        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
-        subject: [{ kind: "ServiceAccount", name: this.account.metadata.name, namespace }],
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: nameOf(role) },
+        subject: [{ kind: "ServiceAccount", name: nameOf(this.account), namespace }],
       });
       // Node labels hold the zone; only a cluster role can read nodes.
-      const clusterRole = new ClusterRoleV1(this, "NodeReader", {
+      const clusterRole = emitResource(this, "NodeReader", "kubernetes_cluster_role_v1", {
         metadata: { name: `${platform.platformName}-${NAME}-nodes`, labels },
         rule: [{ apiGroups: [""], resources: ["nodes"], verbs: ["get"] }],
       });
-      new ClusterRoleBindingV1(this, "NodeReaderBinding", {
+      emitResource(this, "NodeReaderBinding", "kubernetes_cluster_role_binding_v1", {
         metadata: { name: `${platform.platformName}-${NAME}-nodes`, labels },
-        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: clusterRole.metadata.name },
-        subject: [{ kind: "ServiceAccount", name: this.account.metadata.name, namespace }],
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: nameOf(clusterRole) },
+        subject: [{ kind: "ServiceAccount", name: nameOf(this.account), namespace }],
       });
     }
 
@@ -115,7 +109,7 @@ export class BrokerSync extends Construct {
     const files = [mounted("admin-token", props.adminToken, "token"), mounted("ca", props.ca, "ca.crt"), mounted("signing-key", props.signingKey, "key")].filter((f) => f !== undefined);
 
     const podSpec = {
-      serviceAccountName: this.account.metadata.name,
+      serviceAccountName: nameOf(this.account),
       // The script calls the Kubernetes API only to map racks and to write service credentials.
       automountServiceAccountToken: Lazy.anyValue({ produce: () => !!racks || this.credentialList().length > 0 }) as unknown as boolean,
       restartPolicy: "OnFailure",
@@ -131,11 +125,11 @@ export class BrokerSync extends Construct {
           volumeMount: [{ name: "spec", mountPath: SPEC_DIR, readOnly: true }, ...files.map((f) => f.mount)],
         },
       ],
-      volume: [{ name: "spec", configMap: { name: config.metadata.name } }, ...files.map((f) => f.volume)],
+      volume: [{ name: "spec", configMap: { name: nameOf(config) } }, ...files.map((f) => f.volume)],
       imagePullSecrets: platform.mirror.pullSecretRefs(),
     };
 
-    new JobV1(this, "Resource", {
+    emitResource(this, "Resource", "kubernetes_job_v1", {
       metadata: { name: NAME, namespace, labels, annotations: { "platform.cdktf.io/revision": revision } },
       spec: {
         backoffLimit: 6,
@@ -160,17 +154,17 @@ export class BrokerSync extends Construct {
     this.writers.set(credentials.namespaceName, secretNames);
     const scope = new Construct(this, `Credentials-${credentials.namespaceName}`);
     const labels = this.props.platform.labels("broker", NAME);
-    const role = new RoleV1(scope, "Role", {
+    const role = emitResource(scope, "Role", "kubernetes_role_v1", {
       metadata: { name: `${NAME}-credentials`, namespace: credentials.namespace, labels },
       rule: [
         { apiGroups: [""], resources: ["secrets"], verbs: ["create"] },
         { apiGroups: [""], resources: ["secrets"], verbs: ["get", "update"], resourceNames: Lazy.listValue({ produce: () => [...secretNames].sort() }) },
       ],
     });
-    new RoleBindingV1(scope, "Binding", {
+    emitResource(scope, "Binding", "kubernetes_role_binding_v1", {
       metadata: { name: `${NAME}-credentials`, namespace: credentials.namespace, labels },
-      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
-      subject: [{ kind: "ServiceAccount", name: this.account.metadata.name, namespace: this.props.namespace }],
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: nameOf(role) },
+      subject: [{ kind: "ServiceAccount", name: nameOf(this.account), namespace: this.props.namespace }],
     });
   }
 

@@ -1,13 +1,4 @@
-import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
-import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
-import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
-import { PersistentVolumeClaimV1 } from "@cdktf/provider-kubernetes/lib/persistent-volume-claim-v1";
 import { TerraformStack, TerraformVariable } from "cdktf";
-import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
-import { RoleV1 } from "@cdktf/provider-kubernetes/lib/role-v1";
-import { RoleBindingV1 } from "@cdktf/provider-kubernetes/lib/role-binding-v1";
-import { ClusterRoleV1 } from "@cdktf/provider-kubernetes/lib/cluster-role-v1";
-import { ClusterRoleBindingV1 } from "@cdktf/provider-kubernetes/lib/cluster-role-binding-v1";
 import { IComponentContext, notInstalled } from "../core/component";
 import { IPlatform, Layer } from "../core/context";
 import { BROKER_DEFAULTS, JvmResources, OFFLOAD_DELETION_LAG_MS, PULSAR_INIT_RESOURCES } from "../core/defaults";
@@ -27,6 +18,7 @@ import { BrokerBase, ServiceCredentials } from "./broker-base";
 import type { IServiceBinding } from "../core/bindings";
 import { PULSAR_RELEASE, PULSAR_SECRETS, PULSAR_SERVICE_ACCOUNTS, pulsarPodLabels } from "./pulsar-names";
 import { rackScript } from "./rack-script";
+import { emitResource } from "../core/provider-resource";
 
 /** Environment variables a service connected to a broker with a Kafka listener gets. */
 export const KAFKA_ENV = {
@@ -169,6 +161,11 @@ export class Broker extends BrokerBase {
     return this.installed.topology;
   }
 
+  /** Where cold ledgers go, if anywhere (read-only: for reports such as the diagram). */
+  public get offload(): OffloadStore | undefined {
+    return this.options.offload;
+  }
+
   /** Kafka bootstrap servers (`host:9092`). */
   public get kafkaBootstrap(): string {
     return `${this.protocolHost("kafka")}:9092`;
@@ -290,7 +287,7 @@ export class Broker extends BrokerBase {
       // BookKeeper, Oxia); other namespaces of the platform get the client ports below.
     });
     const clientPorts = [...(tls ? [6651, 8443] : [6650, 8080]), ...[...byName.values()].map((p) => p.port)];
-    new NetworkPolicyV1(base, "ClientIngress", {
+    emitResource(base, "ClientIngress", "kubernetes_network_policy_v1", {
       metadata: { name: "pulsar-clients", namespace: ns.name, labels: platform.labels("broker", "pulsar-clients") },
       spec: {
         podSelector: { matchExpressions: [{ key: "component", operator: "In", values: ["broker", "proxy"] }] },
@@ -306,7 +303,7 @@ export class Broker extends BrokerBase {
     if (byName.size > 0) {
       // The chart cannot add Service (or container) ports; Kubernetes routes to any port the pod
       // listens on, so this Service of our own exposes each protocol's listener.
-      new ServiceV1(base, "Protocols", {
+      emitResource(base, "Protocols", "kubernetes_service_v1", {
         metadata: { name: "pulsar-protocols", namespace: ns.name, labels: platform.labels("broker", "pulsar-protocols") },
         spec: {
           type: "ClusterIP",
@@ -345,7 +342,7 @@ export class Broker extends BrokerBase {
     });
     const claim = props.offload?.createdClaim;
     if (claim) {
-      new PersistentVolumeClaimV1(base, "OffloadClaim", {
+      emitResource(base, "OffloadClaim", "kubernetes_persistent_volume_claim_v1", {
         metadata: { name: claim.name, namespace: ns.name, labels: platform.labels("broker", claim.name) },
         spec: { accessModes: ["ReadWriteOnce"], storageClassName: platform.storageClassName, resources: { requests: { storage: claim.size } } },
         // WaitForFirstConsumer: the claim binds when the broker is scheduled.
@@ -357,7 +354,7 @@ export class Broker extends BrokerBase {
       const stack = TerraformStack.of(base);
       const variable = (name: string, description: string) =>
         new TerraformVariable(stack, name, { type: "string", sensitive: true, nullable: false, description }).stringValue;
-      new SecretV1(base, "OffloadSecret", {
+      emitResource(base, "OffloadSecret", "kubernetes_secret_v1", {
         metadata: { name: OFFLOAD_SECRET, namespace: ns.name, labels: platform.labels("broker", OFFLOAD_SECRET) },
         data: {
           id: variable("offload_credential_id", "Object store access key id (or account name) for tiered storage."),
@@ -367,28 +364,28 @@ export class Broker extends BrokerBase {
     }
     if (spread) {
       // Autorecovery's rack resolver, and its right to read bookie pods and their nodes' zones.
-      new ConfigMapV1(base, "RackScript", {
+      emitResource(base, "RackScript", "kubernetes_config_map_v1", {
         metadata: { name: RACK_SCRIPT_CONFIGMAP, namespace: ns.name, labels: platform.labels("broker", RACK_SCRIPT_CONFIGMAP) },
         data: { [RACK_SCRIPT_FILE]: rackScript({ namespace, bookieSelector: pulsarPodLabels("bookie"), zoneLabel: target.zoneLabel }) },
       });
       const subject = [{ kind: "ServiceAccount", name: PULSAR_SERVICE_ACCOUNTS.autorecovery, namespace }];
       const labels = platform.labels("broker", "pulsar-rack-reader");
-      new RoleV1(base, "RackPodReader", { metadata: { name: "pulsar-rack-reader", namespace: ns.name, labels }, rule: [{ apiGroups: [""], resources: ["pods"], verbs: ["get", "list"] }] });
-      new RoleBindingV1(base, "RackPodReaderBinding", {
+      emitResource(base, "RackPodReader", "kubernetes_role_v1", { metadata: { name: "pulsar-rack-reader", namespace: ns.name, labels }, rule: [{ apiGroups: [""], resources: ["pods"], verbs: ["get", "list"] }] });
+      emitResource(base, "RackPodReaderBinding", "kubernetes_role_binding_v1", {
         metadata: { name: "pulsar-rack-reader", namespace: ns.name, labels },
         roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "pulsar-rack-reader" },
         subject,
       });
       const nodeReader = `${platform.platformName}-pulsar-rack-reader-nodes`;
-      new ClusterRoleV1(base, "RackNodeReader", { metadata: { name: nodeReader, labels }, rule: [{ apiGroups: [""], resources: ["nodes"], verbs: ["get"] }] });
-      new ClusterRoleBindingV1(base, "RackNodeReaderBinding", {
+      emitResource(base, "RackNodeReader", "kubernetes_cluster_role_v1", { metadata: { name: nodeReader, labels }, rule: [{ apiGroups: [""], resources: ["nodes"], verbs: ["get"] }] });
+      emitResource(base, "RackNodeReaderBinding", "kubernetes_cluster_role_binding_v1", {
         metadata: { name: nodeReader, labels },
         roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: nodeReader },
         subject,
       });
     }
     if (offload?.volumes.some((v) => v.name === "offload-profile")) {
-      new ConfigMapV1(base, "OffloadProfile", {
+      emitResource(base, "OffloadProfile", "kubernetes_config_map_v1", {
         metadata: { name: OFFLOAD_PROFILE_CONFIGMAP, namespace: ns.name, labels: platform.labels("broker", OFFLOAD_PROFILE_CONFIGMAP) },
         data: { "core-site.xml": hadoopProfile(OFFLOAD_DATA_DIR) },
       });

@@ -161,6 +161,11 @@ export class PulsarNamespace {
     return topic;
   }
 
+  /** The topics declared so far, in declaration order (read-only: for reports such as the diagram). */
+  public get declaredTopics(): readonly PulsarTopic[] {
+    return [...this.topics.values()];
+  }
+
   /** Lets `service` publish to every topic of this namespace. */
   public grantProduce(service: IServiceBinding): void {
     this.tenant.owner.grantAccess(this, service, [PulsarAction.PRODUCE]);
@@ -227,6 +232,11 @@ export class PulsarTenant {
     const ns = new PulsarNamespace(this, name, options ?? {});
     this.namespaces.set(name, ns);
     return ns;
+  }
+
+  /** The namespaces declared so far, in declaration order (read-only: for reports such as the diagram). */
+  public get declaredNamespaces(): readonly PulsarNamespace[] {
+    return [...this.namespaces.values()];
   }
 
   /** The tenant as the sync job reads it. */

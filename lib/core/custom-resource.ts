@@ -1,10 +1,10 @@
 import { Construct, IConstruct } from "constructs";
-import { TerraformStack } from "cdktf";
-import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
+import { TerraformStack, TerraformResource } from "cdktf";
 import { HelmChart } from "./helm-chart";
 import { PlatformStack } from "./platform-stack";
 import { check } from "./errors";
 import { escapeDeep } from "./literal";
+import { emitResource } from "./provider-resource";
 
 /** A Kubernetes object in the API's own shape. */
 export interface KubernetesObject {
@@ -30,7 +30,7 @@ export interface CustomResourceProps {
  */
 export class CustomResource extends Construct {
   /** The `kubernetes_manifest`. */
-  public readonly resource: Manifest;
+  public readonly resource: TerraformResource;
   /** API group of the resource ("dapr.io"). */
   public readonly group: string;
 
@@ -39,7 +39,7 @@ export class CustomResource extends Construct {
     const apiVersion = props.manifest.apiVersion;
     check(typeof apiVersion === "string" && apiVersion.includes("/"), this, "a custom resource needs a group in apiVersion", apiVersion, 'Use "<group>/<version>", e.g. "dapr.io/v1alpha1".');
     this.group = apiVersion.split("/")[0];
-    this.resource = new Manifest(this, "Resource", {
+    this.resource = emitResource(this, "Resource", "kubernetes_manifest", {
       // Literal text: a "${...}" in a user's value is never evaluated by Terraform.
       manifest: escapeDeep(props.manifest),
       computedFields: props.computedFields ?? ["metadata.labels", "metadata.annotations"],

@@ -33,6 +33,25 @@ export interface Resources {
   readonly memoryLimit: string;
 }
 
+/** A node's compute as Kubernetes quantities, e.g. { cpu: "4", memory: "8Gi" }. */
+export interface NodeSize {
+  /** CPU, e.g. "4" or "3920m". */
+  readonly cpu: string;
+  /** Memory, e.g. "8Gi". */
+  readonly memory: string;
+}
+
+/**
+ * The node a size is made to fit, where the platform promises one: TINY (the EDGE profile) runs
+ * every component on one 4 vCPU / 8 GiB k3s box. k3s reserves nothing for itself (its kubelet only
+ * evicts below 100Mi free), so the platform leaves `reserved` outside its pods: k3s's server and
+ * containerd (up to 30% of a core and ~1.6 GB with SQLite, docs.k3s.io "Resource Profiling"), its
+ * kube-system add-ons (CoreDNS requests 100m/70Mi) and the eviction threshold.
+ */
+export const DESIGN_NODE: Partial<Record<Size, { readonly capacity: NodeSize; readonly reserved: NodeSize }>> = {
+  [Size.TINY]: { capacity: { cpu: "4", memory: "8Gi" }, reserved: { cpu: "500m", memory: "2Gi" } },
+};
+
 /** Default resources of a microservice container, by size. */
 export const SERVICE_RESOURCES: Record<Size, Resources> = {
   [Size.LARGE]: { cpu: "250m", memory: "256Mi", memoryLimit: "512Mi" },

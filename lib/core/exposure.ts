@@ -1,9 +1,9 @@
+import { TerraformResource } from "cdktf";
 import { escapeDeep } from "./literal";
 import { Construct } from "constructs";
-import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
-import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
 import type { IPlatform } from "./context";
 import { ErrorSite, PlatformConfigError } from "./errors";
+import { emitResource } from "./provider-resource";
 
 /** A port reachable from outside the cluster. */
 export interface ExposedPort {
@@ -35,7 +35,7 @@ export interface LoadBalancerProps {
  * one internal is an error, not a public address), and the NetworkPolicy that lets outside
  * traffic reach exactly those ports through the namespace's default deny.
  */
-export function exposeThroughLoadBalancer(scope: Construct, id: string, props: LoadBalancerProps): ServiceV1 {
+export function exposeThroughLoadBalancer(scope: Construct, id: string, props: LoadBalancerProps): TerraformResource {
   const annotations = props.platform.target.internalLoadBalancerAnnotations;
   if (props.internal && Object.keys(annotations).length === 0) {
     throw new PlatformConfigError(
@@ -45,7 +45,7 @@ export function exposeThroughLoadBalancer(scope: Construct, id: string, props: L
       "Pass internal: false to expose it on purpose, or use a target that knows its internal load balancers (e.g. Target.tke({ internalSubnetId }), Target.custom({ internalLoadBalancerAnnotations })).",
     );
   }
-  const service = new ServiceV1(scope, id, {
+  const service = emitResource(scope, id, "kubernetes_service_v1", {
     metadata: { name: props.name, namespace: props.namespace, labels: props.labels, annotations: props.internal ? escapeDeep({ ...annotations }) : undefined },
     spec: {
       type: "LoadBalancer",
@@ -58,8 +58,8 @@ export function exposeThroughLoadBalancer(scope: Construct, id: string, props: L
 }
 
 /** Lets traffic from any address and any namespace (a load balancer, an ingress controller) reach these ports of these pods only. */
-export function admitFromOutside(scope: Construct, id: string, props: Pick<LoadBalancerProps, "name" | "namespace" | "selector" | "ports" | "labels">): NetworkPolicyV1 {
-  return new NetworkPolicyV1(scope, id, {
+export function admitFromOutside(scope: Construct, id: string, props: Pick<LoadBalancerProps, "name" | "namespace" | "selector" | "ports" | "labels">): TerraformResource {
+  return emitResource(scope, id, "kubernetes_network_policy_v1", {
     metadata: { name: `${props.name}-from-outside`, namespace: props.namespace, labels: props.labels },
     spec: {
       podSelector: { matchLabels: props.selector },
@@ -67,10 +67,4 @@ export function admitFromOutside(scope: Construct, id: string, props: Pick<LoadB
       ingress: [{ from: [{ ipBlock: { cidr: "0.0.0.0/0" } }, { namespaceSelector: {} }], ports: props.ports.map((p) => ({ port: String(p.targetPort), protocol: "TCP" })) }],
     },
   });
-}
-
-/** The Ingress module (~a tenth of a second to load), loaded by the first Ingress only. */
-export function ingressModule(): typeof import("@cdktf/provider-kubernetes/lib/ingress-v1") {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require("@cdktf/provider-kubernetes/lib/ingress-v1") as typeof import("@cdktf/provider-kubernetes/lib/ingress-v1");
 }

@@ -1,6 +1,5 @@
 import { Construct } from "constructs";
-import { IResolvable, ITerraformDependable, Lazy } from "cdktf";
-import { Release } from "@cdktf/provider-helm/lib/release";
+import { IResolvable, ITerraformDependable, Lazy, TerraformResource } from "cdktf";
 import deepmerge from "deepmerge";
 import { stringify } from "yaml";
 import { Mirror } from "./mirror";
@@ -10,6 +9,7 @@ import { checkScannable, escapeTemplates } from "./literal";
 import { check } from "./errors";
 import { Resources } from "./defaults";
 import { waitForRolloutOf } from "./platform-stack";
+import { emitResource } from "./provider-resource";
 
 /** A tree of Helm values. */
 export type HelmValues = { [key: string]: unknown };
@@ -73,7 +73,7 @@ const overwriteArrays = (_target: unknown[], source: unknown[]) => source;
  */
 export class HelmChart extends Construct {
   /** The `helm_release`. */
-  public readonly release: Release;
+  public readonly release: TerraformResource;
   /** API groups of the CRDs this chart installs. */
   public readonly crdGroups: readonly string[];
   /** The parts the chart renders as pods, and where their settings live in its values. */
@@ -100,7 +100,7 @@ export class HelmChart extends Construct {
     checkScannable(this, "chart values", user);
     this.userValues = user;
 
-    this.release = new Release(this, "Resource", {
+    this.release = emitResource(this, "Resource", "helm_release", {
       name,
       namespace: props.namespace,
       repository: mirror.chartRepositoryFor(props.pin.repository),

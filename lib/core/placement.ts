@@ -1,8 +1,9 @@
+import { TerraformResource } from "cdktf";
 import { Construct } from "constructs";
-import { PodDisruptionBudgetV1 } from "@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1";
 import { HOSTNAME_LABEL } from "./defaults";
 import { Profile } from "./profile";
 import { Target } from "./target";
+import { emitResource } from "./provider-resource";
 
 /** What a workload's replicas are to each other; decides how hard they are spread. */
 export enum WorkloadRole {
@@ -89,9 +90,9 @@ export class Placement {
     scope: Construct,
     id: string,
     opts: { name: string; namespace: string; selector: Record<string, string>; labels?: Record<string, string>; replicas?: number },
-  ): PodDisruptionBudgetV1 | undefined {
+  ): TerraformResource | undefined {
     if (opts.replicas !== undefined && opts.replicas < 2) return undefined;
-    return new PodDisruptionBudgetV1(scope, id, {
+    return emitResource(scope, id, "kubernetes_pod_disruption_budget_v1", {
       metadata: { name: opts.name, namespace: opts.namespace, labels: opts.labels },
       spec: { maxUnavailable: "1", selector: { matchLabels: opts.selector } },
     });

@@ -1,8 +1,7 @@
 import { Construct } from "constructs";
 import { Aspects, IResolvable, LocalBackend, TerraformBackend, TerraformResource, TerraformStack, TerraformVariable } from "cdktf";
-import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
-import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
 import { KubernetesConnection } from "./connection";
+import { emitProvider } from "./provider-resource";
 
 /** Props of `PlatformStack`. */
 export interface PlatformStackProps {
@@ -92,11 +91,11 @@ export class PlatformStack extends TerraformStack {
 
   private addKubernetesProvider(): void {
     if (this.connection.kind === "kubeconfig") {
-      new KubernetesProvider(this, "kubernetes", this.kubeconfig());
+      emitProvider(this, "kubernetes", "kubernetes", this.kubeconfig());
       return;
     }
     const endpoint = this.connection.endpoint!;
-    new KubernetesProvider(this, "kubernetes", {
+    emitProvider(this, "kubernetes", "kubernetes", {
       host: endpoint.host,
       clusterCaCertificate: endpoint.clusterCaCertificate,
       exec: [{ ...endpoint.exec }],
@@ -105,11 +104,11 @@ export class PlatformStack extends TerraformStack {
 
   private addHelmProvider(): void {
     if (this.connection.kind === "kubeconfig") {
-      new HelmProvider(this, "helm", { kubernetes: this.kubeconfig() });
+      emitProvider(this, "helm", "helm", { kubernetes: this.kubeconfig() });
       return;
     }
     const endpoint = this.connection.endpoint!;
-    new HelmProvider(this, "helm", {
+    emitProvider(this, "helm", "helm", {
       kubernetes: { host: endpoint.host, clusterCaCertificate: endpoint.clusterCaCertificate, exec: { ...endpoint.exec } },
     });
   }

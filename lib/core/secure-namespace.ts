@@ -1,10 +1,9 @@
 import { Construct } from "constructs";
-import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
-import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
-import { TerraformStack } from "cdktf";
+import { TerraformStack, TerraformResource } from "cdktf";
 import { checkDnsLabel, LABEL_PREFIX } from "./names";
 import { check, PlatformConfigError } from "./errors";
 import { POD_SECURITY_LEVEL, POD_SECURITY_VERSION } from "./defaults";
+import { emitResource, nameOf } from "./provider-resource";
 
 /** Props of `SecureNamespace`. */
 export interface SecureNamespaceProps {
@@ -63,7 +62,7 @@ export const PLATFORM_LABEL = `${LABEL_PREFIX}/platform`;
  */
 export class SecureNamespace extends Construct {
   /** The namespace. */
-  public readonly resource: NamespaceV1;
+  public readonly resource: TerraformResource;
   /** The namespace name, as a reference that orders dependents after it. */
   public readonly name: string;
   /** The namespace name as plain text. */
@@ -82,7 +81,7 @@ export class SecureNamespace extends Construct {
     this.namespaceName = props.name;
     for (const other of props.allowIngressFromNamespaces ?? []) checkDnsLabel(this, "an allowed namespace", other);
 
-    this.resource = new NamespaceV1(this, "Resource", {
+    this.resource = emitResource(this, "Resource", "kubernetes_namespace_v1", {
       metadata: {
         name: props.name,
         labels: {
@@ -96,7 +95,7 @@ export class SecureNamespace extends Construct {
         },
       },
     });
-    this.name = this.resource.metadata.name;
+    this.name = nameOf(this.resource);
 
     const from: { namespaceSelector: { matchLabels?: Record<string, string>; matchExpressions?: object[] } }[] = [
       { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": props.name } } },
@@ -109,7 +108,7 @@ export class SecureNamespace extends Construct {
       from.push({ namespaceSelector: { matchLabels: { [SYSTEM_NAMESPACE_LABEL]: "true", [PLATFORM_LABEL]: props.platformName } } });
     }
     // One policy: selecting every pod with only these peers denies all other ingress.
-    new NetworkPolicyV1(this, "DefaultIngress", {
+    emitResource(this, "DefaultIngress", "kubernetes_network_policy_v1", {
       metadata: { name: "default-ingress", namespace: this.name },
       spec: { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from }] },
     });
@@ -121,7 +120,7 @@ export class SecureNamespace extends Construct {
     const byName = (names: string[]) => ({ namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: names }] } });
     const toNamespaces = [name, ...(egress.toNamespaces ?? [])];
     for (const other of egress.toNamespaces ?? []) checkDnsLabel(this, "an egress namespace", other);
-    new NetworkPolicyV1(this, "DefaultEgress", {
+    emitResource(this, "DefaultEgress", "kubernetes_network_policy_v1", {
       metadata: { name: "default-egress", namespace: this.name },
       spec: {
         podSelector: {},
@@ -164,8 +163,8 @@ export interface AdmitComponentProps {
  * namespace and labels) to some pods and ports. Team namespaces admit nothing else from the
  * platform, so each component that calls into them says exactly what it needs.
  */
-export function admitComponent(scope: Construct, id: string, props: AdmitComponentProps): NetworkPolicyV1 {
-  return new NetworkPolicyV1(scope, id, {
+export function admitComponent(scope: Construct, id: string, props: AdmitComponentProps): TerraformResource {
+  return emitResource(scope, id, "kubernetes_network_policy_v1", {
     metadata: { name: props.name, namespace: props.namespace, labels: props.labels },
     spec: {
       podSelector: props.podSelector ? { matchLabels: props.podSelector } : {},

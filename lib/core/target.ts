@@ -2,8 +2,9 @@ import { IConstruct } from "constructs";
 import { KubernetesConnection } from "./connection";
 import { check, checkKnownOptions, PlatformConfigError } from "./errors";
 import { checkOptionsSchema, OptionsSchema } from "./validate";
-import { TOPOLOGY_ZONE_LABEL } from "./defaults";
+import { NodeSize, TOPOLOGY_ZONE_LABEL } from "./defaults";
 import { checkMetadataMap, isDnsSubdomain, isMetadataKey } from "./names";
+import { isQuantity } from "./quantity";
 
 /** Object stores that tiered storage can offload to. */
 export enum ObjectStorageService {
@@ -73,6 +74,8 @@ export interface TargetSpec {
   readonly connection: KubernetesConnection;
   /** True when the target is one node (k3s edge): nothing spreads, quorums are of one. @default false */
   readonly singleNode?: boolean;
+  /** What one node offers pods (its Allocatable), for the footprint report. @default - unknown */
+  readonly nodeSize?: NodeSize;
 }
 
 /** Options every cloud factory takes. */
@@ -87,6 +90,8 @@ export interface CloudTargetOptions {
   readonly connection?: KubernetesConnection;
   /** IngressClass for exposed services. @default - the cloud's own controller: "alb" (EKS, ACK), "gce-internal" (GKE), "webapprouting.kubernetes.azure.com" (AKS), "qcloud" (TKE) */
   readonly ingressClassName?: string;
+  /** What one node offers pods (`kubectl describe node`: Allocatable), e.g. { cpu: "3920m", memory: "14Gi" }: the footprint report sizes zones against it. @default - unknown */
+  readonly nodeSize?: NodeSize;
 }
 
 /** Options of `Target.gke()`. */
@@ -113,12 +118,14 @@ export interface LocalTargetOptions {
   readonly objectStorage?: ObjectStorage;
   /** IngressClass for exposed services. @default "traefik" on k3s (bundled); none on kind */
   readonly ingressClassName?: string;
+  /** What one node offers pods (Allocatable), for the footprint report. @default - unknown (an EDGE profile is checked against the node it is made for) */
+  readonly nodeSize?: NodeSize;
 }
 
 /** The fields of a `Target.custom` spec. */
 const CUSTOM_OPTIONS = [
   "kind", "region", "zones", "zoneLabel", "storage", "internalLoadBalancerAnnotations", "ingressClassName", "ingressAnnotations",
-  "objectStorage", "workloadIdentity", "connection", "singleNode",
+  "objectStorage", "workloadIdentity", "connection", "singleNode", "nodeSize",
 ];
 
 /** The options schema of each factory (Target.custom is checked field by field). */
@@ -163,6 +170,7 @@ export class Target {
       objectStorage: { service: ObjectStorageService.S3, region: options.region },
       workloadIdentity: { serviceAccountAnnotation: "eks.amazonaws.com/role-arn" },
       connection: connectionOf(options.connection).withDefaultContext(clusterName),
+      nodeSize: options.nodeSize,
     });
   }
 
@@ -182,6 +190,7 @@ export class Target {
       connection: connectionOf(options.connection).withDefaultContext(
         `gke_${options.project ?? "my-project"}_${options.region}_${clusterName}`,
       ),
+      nodeSize: options.nodeSize,
     });
   }
 
@@ -202,6 +211,7 @@ export class Target {
         podLabels: { "azure.workload.identity/use": "true" },
       },
       connection: connectionOf(options.connection).withDefaultContext(clusterName),
+      nodeSize: options.nodeSize,
     });
   }
 
@@ -228,6 +238,7 @@ export class Target {
         endpoint: `https://cos.${options.region}.myqcloud.com`,
       },
       connection: connectionOf(options.connection).withDefaultContext(clusterName),
+      nodeSize: options.nodeSize,
     });
   }
 
@@ -252,6 +263,7 @@ export class Target {
         namespaceLabels: { "pod-identity.alibabacloud.com/injection": "on" },
       },
       connection: connectionOf(options.connection).withDefaultContext(clusterName),
+      nodeSize: options.nodeSize,
     });
   }
 
@@ -266,6 +278,7 @@ export class Target {
       objectStorage: options.objectStorage ?? { service: ObjectStorageService.FILESYSTEM },
       connection: connectionOf(options.connection).withDefaultContext("default"),
       singleNode: (options.zones ?? []).length <= 1,
+      nodeSize: options.nodeSize,
     });
   }
 
@@ -279,6 +292,7 @@ export class Target {
       storage: { provisioner: "rancher.io/local-path" },
       objectStorage: options.objectStorage ?? { service: ObjectStorageService.FILESYSTEM },
       connection: connectionOf(options.connection).withDefaultContext(`kind-${options.clusterName ?? "platform"}`),
+      nodeSize: options.nodeSize,
     });
   }
 
@@ -312,6 +326,8 @@ export class Target {
   public readonly connection: KubernetesConnection;
   /** One node: nothing spreads. */
   public readonly singleNode: boolean;
+  /** What one node offers pods (Allocatable), if given. */
+  public readonly nodeSize?: NodeSize;
 
   private constructor(
     private readonly factory: string,
@@ -330,6 +346,7 @@ export class Target {
     this.workloadIdentity = spec.workloadIdentity;
     this.connection = spec.connection;
     this.singleNode = spec.singleNode ?? false;
+    this.nodeSize = spec.nodeSize;
   }
 
   /**
@@ -372,6 +389,8 @@ export class Target {
     check(!!this.objectStorage && typeof this.objectStorage === "object" && typeof this.objectStorage.service === "string", site, "objectStorage must say its service", this.objectStorage, "Pass e.g. objectStorage: { service: ObjectStorageService.MINIO, endpoint: \"http://minio.storage:9000\" }.");
     const parameters = this.storage.parameters;
     check(parameters === undefined || (!!parameters && typeof parameters === "object" && !Array.isArray(parameters) && Object.entries(parameters).every(([k, v]) => /^[A-Za-z0-9._/-]{1,253}$/.test(k) && typeof v === "string")), site, "storage.parameters must be a map of parameter names to strings", parameters, 'Use e.g. parameters: { type: "gp3" }.');
+    const node = this.nodeSize;
+    check(node === undefined || (!!node && typeof node === "object" && isQuantity(node.cpu) && isQuantity(node.memory)), site, "nodeSize must be { cpu, memory } as Kubernetes quantities", node, 'Pass what `kubectl describe node` shows as Allocatable, e.g. nodeSize: { cpu: "3920m", memory: "14Gi" }.');
     checkMetadataMap(site, "internalLoadBalancerAnnotations", this.internalLoadBalancerAnnotations);
     checkMetadataMap(site, "ingressAnnotations", this.ingressAnnotations);
   }

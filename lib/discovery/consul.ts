@@ -1,4 +1,3 @@
-import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import type { IServiceBinding, ITeam, RegistryCredentials, SecretKeyRef, SidecarNameResolution } from "../core/bindings";
 import { IComponentContext, notInstalled } from "../core/component";
 import { IPlatform, Layer } from "../core/context";
@@ -15,6 +14,7 @@ import { JOB_PRELUDE } from "./job-prelude";
 import { REGISTRY_CREDENTIALS_SECRET, RegistryBase } from "./registry-base";
 import { RegistryJob } from "./registry-job";
 import { checkOptionsSchema } from "../core/validate";
+import { emitResource } from "../core/provider-resource";
 
 /** Options of `Consul`. */
 export interface ConsulOptions {
@@ -119,7 +119,7 @@ export class Consul extends RegistryBase {
     // The chart's hook Jobs (TLS and gossip key generation, ACL bootstrap) were not all checked against
     // "restricted": the namespace enforces "baseline" and warns and audits at "restricted".
     const ns = new SecureNamespace(base, "Namespace", { name: namespace, platformName: platform.platformName, system: true, enforce: "baseline" });
-    new NetworkPolicyV1(base, "ClientIngress", {
+    emitResource(base, "ClientIngress", "kubernetes_network_policy_v1", {
       metadata: { name: "consul-clients", namespace: ns.name, labels: platform.labels("registry", "consul-clients") },
       spec: {
         podSelector: { matchLabels: serverPodLabels() },
@@ -207,6 +207,7 @@ export class Consul extends RegistryBase {
       ["CONSUL_KV_PREFIX", `${this.namespaceOf(service.team)}/`],
     ];
     for (const [name, value] of env) service.addEnv(name, value);
+    this.recordService(service);
   }
 
   /** Dapr resolves app ids through Consul and registers each app there (its token by reference, the CA mounted into daprd). */

@@ -1,7 +1,3 @@
-import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
-import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
-import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
-import { StatefulSetV1 } from "@cdktf/provider-kubernetes/lib/stateful-set-v1";
 import type { IServiceBinding, ITeam, RegistryCredentials, SecretKeyRef } from "../core/bindings";
 import { IComponentContext, notInstalled } from "../core/component";
 import { Layer } from "../core/context";
@@ -19,6 +15,7 @@ import { NACOS_AUTH_PROGRAM, NACOS_SYNC_PROGRAM } from "./nacos-programs";
 import { REGISTRY_CREDENTIALS_SECRET, RegistryBase } from "./registry-base";
 import { RegistryJob } from "./registry-job";
 import { checkOptionsSchema } from "../core/validate";
+import { emitResource, nameOf } from "../core/provider-resource";
 
 /** An external MySQL database for Nacos (5.7 or 8), with the schema of the pinned Nacos version loaded. */
 export interface NacosMysqlOptions {
@@ -175,7 +172,7 @@ export class Nacos extends RegistryBase {
 
     // Same-namespace traffic only by default: members, and the registry's own Jobs.
     const ns = new SecureNamespace(base, "Namespace", { name: namespace, platformName: platform.platformName, system: true });
-    new NetworkPolicyV1(base, "ClientIngress", {
+    emitResource(base, "ClientIngress", "kubernetes_network_policy_v1", {
       metadata: { name: "nacos-clients", namespace: ns.name, labels },
       spec: {
         podSelector: { matchLabels: selector },
@@ -201,7 +198,7 @@ export class Nacos extends RegistryBase {
           ownSecrets: [authSecret],
         });
 
-    const headless = new ServiceV1(base, "MemberService", {
+    const headless = emitResource(base, "MemberService", "kubernetes_service_v1", {
       metadata: { name: `${NAME}-headless`, namespace: ns.name, labels },
       spec: {
         clusterIp: "None",
@@ -211,7 +208,7 @@ export class Nacos extends RegistryBase {
         port: Object.entries(NACOS_PORTS).map(([name, port]) => ({ name: portName(name), port, targetPort: portName(name), protocol: "TCP" })),
       },
     });
-    new ServiceV1(base, "ClientService", {
+    emitResource(base, "ClientService", "kubernetes_service_v1", {
       metadata: { name: NAME, namespace: ns.name, labels },
       spec: {
         type: "ClusterIP",
@@ -225,7 +222,7 @@ export class Nacos extends RegistryBase {
     });
 
     // Its own identity, without an API token (Nacos never calls the Kubernetes API).
-    const account = new ServiceAccountV1(base, "ServiceAccount", { metadata: { name: NAME, namespace: ns.name, labels }, automountServiceAccountToken: false });
+    const account = emitResource(base, "ServiceAccount", "kubernetes_service_account_v1", { metadata: { name: NAME, namespace: ns.name, labels }, automountServiceAccountToken: false });
     const authRef = (key: (typeof AUTH_KEYS)[number]) => ({ secretKeyRef: { name: authSecret, key } });
     const memberHosts = Array.from({ length: members }, (_, i) => `${NAME}-${i}.${NAME}-headless.${namespace}.svc.cluster.local:${NACOS_PORTS.http}`);
     const env: { name: string; value?: string; valueFrom?: object }[] = [
@@ -265,11 +262,11 @@ export class Nacos extends RegistryBase {
     const spread = platform.placement.spread(selector, WorkloadRole.QUORUM);
     const antiAffinity = platform.placement.antiAffinity(selector, WorkloadRole.QUORUM);
 
-    new StatefulSetV1(base, "Resource", {
+    emitResource(base, "Resource", "kubernetes_stateful_set_v1", {
       metadata: { name: NAME, namespace: ns.name, labels },
       waitForRollout: waitForRolloutOf(base),
       spec: {
-        serviceName: headless.metadata.name,
+        serviceName: nameOf(headless),
         replicas: String(members),
         // Members start together: each waits for the others to form the JRaft quorum.
         podManagementPolicy: "Parallel",
@@ -279,7 +276,7 @@ export class Nacos extends RegistryBase {
         template: {
           metadata: { labels },
           spec: {
-            serviceAccountName: account.metadata.name,
+            serviceAccountName: nameOf(account),
             automountServiceAccountToken: false,
             enableServiceLinks: false,
             priorityClassName: platform.priorityClassName,
@@ -403,6 +400,7 @@ export class Nacos extends RegistryBase {
       ["SPRING_CLOUD_NACOS_CONFIG_NAMESPACE", namespace],
     ];
     for (const [name, value] of env) if (value !== undefined) service.addEnv(name, value);
+    this.recordService(service);
   }
 
   private get installed(): Installed {

@@ -44,6 +44,13 @@ export abstract class RegistryBase implements IPlatformComponent, IServiceRegist
   private consensus?: { part: string; members: number };
   protected readonly teams = new Set<ITeam>();
   private readonly entries = new Map<string, ConfigEntry>();
+  /** Services wired to the registry, in order (what a diagram draws as registry edges). */
+  private readonly wired: IServiceBinding[] = [];
+
+  /** Services given the registry's address and their team's namespace and credentials, in order (read-only). */
+  public get registeredServices(): readonly IServiceBinding[] {
+    return [...this.wired];
+  }
 
   /** A team's registry namespace: its Kubernetes namespace's name. */
   public namespaceOf(team: ITeam): string {
@@ -122,6 +129,11 @@ export abstract class RegistryBase implements IPlatformComponent, IServiceRegist
     const { platform } = this.context;
     const spread = spreadOf(platform.placement.spread(this.memberSelector, WorkloadRole.QUORUM), platform.target.zoneLabel);
     return [{ component: this.key, part: this.consensus.part, kind: "consensus", members: this.consensus.members, spread, stateful: true }];
+  }
+
+  /** Subclasses call this once they have wired a service (configureService). */
+  protected recordService(service: IServiceBinding): void {
+    this.wired.push(service);
   }
 
   protected get site(): string {

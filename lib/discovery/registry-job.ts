@@ -1,17 +1,13 @@
 import { createHash } from "node:crypto";
 import { Construct } from "constructs";
-import { ITerraformDependable, Lazy } from "cdktf";
-import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
-import { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1";
-import { RoleBindingV1 } from "@cdktf/provider-kubernetes/lib/role-binding-v1";
-import { RoleV1 } from "@cdktf/provider-kubernetes/lib/role-v1";
-import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
+import { ITerraformDependable, Lazy, TerraformResource } from "cdktf";
 import type { SecretKeyRef } from "../core/bindings";
 import { IPlatform } from "../core/context";
 import { restrictedContainerSecurity, restrictedPodSecurity } from "../core/defaults";
 import { escapeTemplates } from "../core/literal";
 import { waitForRolloutOf } from "../core/platform-stack";
 import { IMAGES } from "../core/versions";
+import { emitResource, nameOf } from "../core/provider-resource";
 
 /** Props of `RegistryJob`. */
 export interface RegistryJobProps {
@@ -50,9 +46,9 @@ const SPEC_DIR = "/etc/registry-job";
  */
 export class RegistryJob extends Construct {
   /** The Job. */
-  public readonly job: JobV1;
+  public readonly job: TerraformResource;
   private readonly props: RegistryJobProps;
-  private readonly account: ServiceAccountV1;
+  private readonly account: TerraformResource;
   private readonly writers = new Map<string, string[]>();
 
   constructor(scope: Construct, id: string, props: RegistryJobProps) {
@@ -63,12 +59,12 @@ export class RegistryJob extends Construct {
     const spec = () => JSON.stringify(props.spec(), null, 2);
     const revision = Lazy.stringValue({ produce: () => createHash("sha256").update(spec()).update(props.script).digest("hex").slice(0, 10) });
 
-    const config = new ConfigMapV1(this, "Config", {
+    const config = emitResource(this, "Config", "kubernetes_config_map_v1", {
       metadata: { name, namespace, labels },
       // Literal text: a "${" in a configuration entry is never evaluated by Terraform.
       data: { "spec.json": Lazy.stringValue({ produce: () => escapeTemplates(spec()) }), "job.py": escapeTemplates(props.script) },
     });
-    this.account = new ServiceAccountV1(this, "ServiceAccount", { metadata: { name, namespace, labels }, automountServiceAccountToken: false });
+    this.account = emitResource(this, "ServiceAccount", "kubernetes_service_account_v1", { metadata: { name, namespace, labels }, automountServiceAccountToken: false });
     const ownSecrets = props.ownSecrets ?? [];
     if (ownSecrets.length > 0) this.role(this, namespace, ownSecrets, "Own");
 
@@ -76,14 +72,14 @@ export class RegistryJob extends Construct {
       volume: { name: `file-${i}`, secret: { secretName: ref.secretName, items: [{ key: ref.key, path: file }] } },
       mount: { name: `file-${i}`, mountPath: `${REGISTRY_FILES_DIR}/${file}`, subPath: file, readOnly: true },
     }));
-    this.job = new JobV1(this, "Resource", {
+    this.job = emitResource(this, "Resource", "kubernetes_job_v1", {
       metadata: { name, namespace, labels, annotations: { "platform.cdktf.io/revision": revision } },
       spec: {
         backoffLimit: 10,
         template: {
           metadata: { labels: { ...labels, "platform.cdktf.io/revision": revision } },
           spec: {
-            serviceAccountName: this.account.metadata.name,
+            serviceAccountName: nameOf(this.account),
             automountServiceAccountToken: Lazy.anyValue({ produce: () => ownSecrets.length > 0 || this.writers.size > 0 }) as unknown as boolean,
             restartPolicy: "OnFailure",
             securityContext: restrictedPodSecurity(),
@@ -101,7 +97,7 @@ export class RegistryJob extends Construct {
                 volumeMount: [{ name: "spec", mountPath: SPEC_DIR, readOnly: true }, ...files.map((f) => f.mount)],
               },
             ],
-            volume: [{ name: "spec", configMap: { name: config.metadata.name } }, ...files.map((f) => f.volume)],
+            volume: [{ name: "spec", configMap: { name: nameOf(config) } }, ...files.map((f) => f.volume)],
             imagePullSecrets: platform.mirror.pullSecretRefs(),
           },
         },
@@ -127,17 +123,17 @@ export class RegistryJob extends Construct {
   private role(scope: Construct, namespace: string, secretNames: string[], prefix: string): void {
     const { name, platform, component } = this.props;
     const labels = platform.labels(component, name);
-    const role = new RoleV1(scope, `${prefix}Role`, {
+    const role = emitResource(scope, `${prefix}Role`, "kubernetes_role_v1", {
       metadata: { name, namespace, labels },
       rule: [
         { apiGroups: [""], resources: ["secrets"], verbs: ["create"] },
         { apiGroups: [""], resources: ["secrets"], verbs: ["get", "update"], resourceNames: Lazy.listValue({ produce: () => [...secretNames].sort() }) },
       ],
     });
-    new RoleBindingV1(scope, `${prefix}RoleBinding`, {
+    emitResource(scope, `${prefix}RoleBinding`, "kubernetes_role_binding_v1", {
       metadata: { name, namespace, labels },
-      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
-      subject: [{ kind: "ServiceAccount", name: this.account.metadata.name, namespace: this.props.namespace }],
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: nameOf(role) },
+      subject: [{ kind: "ServiceAccount", name: nameOf(this.account), namespace: this.props.namespace }],
     });
   }
 }

@@ -50,6 +50,8 @@ export const VALIDATORS: Record<"PlatformProps" | "BrokerOptions" | "CloudTarget
   const local_1 = /^[A-Za-z0-9._-]+$/;
   const local_2 = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
   const local_3 = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+  const local_4 = /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
+  const local_5 = /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
   return function check(value) {
     return (
       (typeof value === 'object' && value !== null && !Array.isArray(value)) &&
@@ -63,7 +65,8 @@ export const VALIDATORS: Record<"PlatformProps" | "BrokerOptions" | "CloudTarget
       (value['clusterName'] !== undefined ? ((typeof value['clusterName'] === 'string') && value['clusterName'].length <= 253 && value['clusterName'].length >= 1 && local_2.test(value['clusterName'])) : true) &&
       (value['connection'] !== undefined ? (true) : true) &&
       (value['ingressClassName'] !== undefined ? ((typeof value['ingressClassName'] === 'string') && value['ingressClassName'].length <= 253 && value['ingressClassName'].length >= 1 && local_3.test(value['ingressClassName'])) : true) &&
-      Object.getOwnPropertyNames(value).every(key => ['region', 'zones', 'clusterName', 'connection', 'ingressClassName'].includes(key))
+      (value['nodeSize'] !== undefined ? ((typeof value['nodeSize'] === 'object' && value['nodeSize'] !== null && !Array.isArray(value['nodeSize'])) && (typeof value['nodeSize']['cpu'] === 'string') && value['nodeSize']['cpu'].length <= 32 && value['nodeSize']['cpu'].length >= 1 && local_4.test(value['nodeSize']['cpu']) && (typeof value['nodeSize']['memory'] === 'string') && value['nodeSize']['memory'].length <= 32 && value['nodeSize']['memory'].length >= 1 && local_5.test(value['nodeSize']['memory']) && Object.getOwnPropertyNames(value['nodeSize']).length === 2) : true) &&
+      Object.getOwnPropertyNames(value).every(key => ['region', 'zones', 'clusterName', 'connection', 'ingressClassName', 'nodeSize'].includes(key))
     )
   }
   })(),
@@ -72,7 +75,9 @@ export const VALIDATORS: Record<"PlatformProps" | "BrokerOptions" | "CloudTarget
   const local_1 = /^[A-Za-z0-9._-]+$/;
   const local_2 = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
   const local_3 = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
-  const local_4 = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
+  const local_4 = /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
+  const local_5 = /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
+  const local_6 = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
   return function check(value) {
     return (
       (typeof value === 'object' && value !== null && !Array.isArray(value)) &&
@@ -86,8 +91,9 @@ export const VALIDATORS: Record<"PlatformProps" | "BrokerOptions" | "CloudTarget
       (value['clusterName'] !== undefined ? ((typeof value['clusterName'] === 'string') && value['clusterName'].length <= 253 && value['clusterName'].length >= 1 && local_2.test(value['clusterName'])) : true) &&
       (value['connection'] !== undefined ? (true) : true) &&
       (value['ingressClassName'] !== undefined ? ((typeof value['ingressClassName'] === 'string') && value['ingressClassName'].length <= 253 && value['ingressClassName'].length >= 1 && local_3.test(value['ingressClassName'])) : true) &&
-      (value['project'] !== undefined ? ((typeof value['project'] === 'string') && value['project'].length <= 30 && value['project'].length >= 1 && local_4.test(value['project'])) : true) &&
-      Object.getOwnPropertyNames(value).every(key => ['region', 'zones', 'clusterName', 'connection', 'ingressClassName', 'project'].includes(key))
+      (value['nodeSize'] !== undefined ? ((typeof value['nodeSize'] === 'object' && value['nodeSize'] !== null && !Array.isArray(value['nodeSize'])) && (typeof value['nodeSize']['cpu'] === 'string') && value['nodeSize']['cpu'].length <= 32 && value['nodeSize']['cpu'].length >= 1 && local_4.test(value['nodeSize']['cpu']) && (typeof value['nodeSize']['memory'] === 'string') && value['nodeSize']['memory'].length <= 32 && value['nodeSize']['memory'].length >= 1 && local_5.test(value['nodeSize']['memory']) && Object.getOwnPropertyNames(value['nodeSize']).length === 2) : true) &&
+      (value['project'] !== undefined ? ((typeof value['project'] === 'string') && value['project'].length <= 30 && value['project'].length >= 1 && local_6.test(value['project'])) : true) &&
+      Object.getOwnPropertyNames(value).every(key => ['region', 'zones', 'clusterName', 'connection', 'ingressClassName', 'nodeSize', 'project'].includes(key))
     )
   }
   })(),
@@ -96,7 +102,9 @@ export const VALIDATORS: Record<"PlatformProps" | "BrokerOptions" | "CloudTarget
   const local_1 = /^[A-Za-z0-9._-]+$/;
   const local_2 = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
   const local_3 = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
-  const local_4 = /^[A-Za-z0-9-]+$/;
+  const local_4 = /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
+  const local_5 = /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
+  const local_6 = /^[A-Za-z0-9-]+$/;
   return function check(value) {
     return (
       (typeof value === 'object' && value !== null && !Array.isArray(value)) &&
@@ -110,8 +118,9 @@ export const VALIDATORS: Record<"PlatformProps" | "BrokerOptions" | "CloudTarget
       (value['clusterName'] !== undefined ? ((typeof value['clusterName'] === 'string') && value['clusterName'].length <= 253 && value['clusterName'].length >= 1 && local_2.test(value['clusterName'])) : true) &&
       (value['connection'] !== undefined ? (true) : true) &&
       (value['ingressClassName'] !== undefined ? ((typeof value['ingressClassName'] === 'string') && value['ingressClassName'].length <= 253 && value['ingressClassName'].length >= 1 && local_3.test(value['ingressClassName'])) : true) &&
-      (value['internalSubnetId'] !== undefined ? ((typeof value['internalSubnetId'] === 'string') && value['internalSubnetId'].length <= 64 && value['internalSubnetId'].length >= 1 && local_4.test(value['internalSubnetId'])) : true) &&
-      Object.getOwnPropertyNames(value).every(key => ['region', 'zones', 'clusterName', 'connection', 'ingressClassName', 'internalSubnetId'].includes(key))
+      (value['nodeSize'] !== undefined ? ((typeof value['nodeSize'] === 'object' && value['nodeSize'] !== null && !Array.isArray(value['nodeSize'])) && (typeof value['nodeSize']['cpu'] === 'string') && value['nodeSize']['cpu'].length <= 32 && value['nodeSize']['cpu'].length >= 1 && local_4.test(value['nodeSize']['cpu']) && (typeof value['nodeSize']['memory'] === 'string') && value['nodeSize']['memory'].length <= 32 && value['nodeSize']['memory'].length >= 1 && local_5.test(value['nodeSize']['memory']) && Object.getOwnPropertyNames(value['nodeSize']).length === 2) : true) &&
+      (value['internalSubnetId'] !== undefined ? ((typeof value['internalSubnetId'] === 'string') && value['internalSubnetId'].length <= 64 && value['internalSubnetId'].length >= 1 && local_6.test(value['internalSubnetId'])) : true) &&
+      Object.getOwnPropertyNames(value).every(key => ['region', 'zones', 'clusterName', 'connection', 'ingressClassName', 'nodeSize', 'internalSubnetId'].includes(key))
     )
   }
   })(),
@@ -120,6 +129,8 @@ export const VALIDATORS: Record<"PlatformProps" | "BrokerOptions" | "CloudTarget
   const local_1 = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
   const local_2 = /^[a-z0-9-]+$/;
   const local_3 = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+  const local_4 = /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
+  const local_5 = /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
   return function check(value) {
     return (
       (typeof value === 'object' && value !== null && !Array.isArray(value)) &&
@@ -128,7 +139,8 @@ export const VALIDATORS: Record<"PlatformProps" | "BrokerOptions" | "CloudTarget
       (value['clusterName'] !== undefined ? ((typeof value['clusterName'] === 'string') && value['clusterName'].length <= 253 && value['clusterName'].length >= 1 && local_1.test(value['clusterName'])) : true) &&
       (value['objectStorage'] !== undefined ? ((typeof value['objectStorage'] === 'object' && value['objectStorage'] !== null && !Array.isArray(value['objectStorage'])) && (((value['objectStorage']['service'] === 's3')) || ((value['objectStorage']['service'] === 'gcs')) || ((value['objectStorage']['service'] === 'azure-blob')) || ((value['objectStorage']['service'] === 'tencent-cos')) || ((value['objectStorage']['service'] === 'aliyun-oss')) || ((value['objectStorage']['service'] === 'minio')) || ((value['objectStorage']['service'] === 'filesystem'))) && (value['objectStorage']['region'] !== undefined ? ((typeof value['objectStorage']['region'] === 'string') && value['objectStorage']['region'].length <= 63 && value['objectStorage']['region'].length >= 1 && local_2.test(value['objectStorage']['region'])) : true) && (value['objectStorage']['endpoint'] !== undefined ? ((typeof value['objectStorage']['endpoint'] === 'string') && value['objectStorage']['endpoint'].length <= 2048 && value['objectStorage']['endpoint'].length >= 1) : true) && Object.getOwnPropertyNames(value['objectStorage']).every(key => ['service', 'region', 'endpoint'].includes(key))) : true) &&
       (value['ingressClassName'] !== undefined ? ((typeof value['ingressClassName'] === 'string') && value['ingressClassName'].length <= 253 && value['ingressClassName'].length >= 1 && local_3.test(value['ingressClassName'])) : true) &&
-      Object.getOwnPropertyNames(value).every(key => ['zones', 'connection', 'clusterName', 'objectStorage', 'ingressClassName'].includes(key))
+      (value['nodeSize'] !== undefined ? ((typeof value['nodeSize'] === 'object' && value['nodeSize'] !== null && !Array.isArray(value['nodeSize'])) && (typeof value['nodeSize']['cpu'] === 'string') && value['nodeSize']['cpu'].length <= 32 && value['nodeSize']['cpu'].length >= 1 && local_4.test(value['nodeSize']['cpu']) && (typeof value['nodeSize']['memory'] === 'string') && value['nodeSize']['memory'].length <= 32 && value['nodeSize']['memory'].length >= 1 && local_5.test(value['nodeSize']['memory']) && Object.getOwnPropertyNames(value['nodeSize']).length === 2) : true) &&
+      Object.getOwnPropertyNames(value).every(key => ['zones', 'connection', 'clusterName', 'objectStorage', 'ingressClassName', 'nodeSize'].includes(key))
     )
   }
   })(),

@@ -1,4 +1,3 @@
-import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import type { IServiceBinding, ITeam, SecretKeyRef } from "../core/bindings";
 import { IComponentContext, IPlatformComponent, notInstalled } from "../core/component";
 import { IPlatform, Layer } from "../core/context";
@@ -12,6 +11,7 @@ import { CHARTS, IMAGES } from "../core/versions";
 import { Broker } from "../broker/broker";
 import { BrokerBase } from "../broker/broker-base";
 import { checkOptionsSchema } from "../core/validate";
+import { emitResource } from "../core/provider-resource";
 
 /** Options of a search-engine trace store. */
 export interface SearchStoreOptions {
@@ -114,6 +114,8 @@ export class Tracing implements IPlatformComponent {
   /** Installed after the broker, whose namespace it may scrape. */
   public readonly after = ["broker"];
   private readonly options: TracingOptions;
+  /** Services given the exporter settings, in order (what a diagram draws as trace edges). */
+  private readonly traced: IServiceBinding[] = [];
   private state?: Installed;
 
   constructor(options: TracingOptions = {}) {
@@ -152,6 +154,14 @@ export class Tracing implements IPlatformComponent {
   /** Whether the collector scrapes the platform's metrics endpoints (a `metricsEndpoint` was given). */
   public get scrapesMetrics(): boolean {
     return !!this.options.metricsEndpoint;
+  }
+  /** Services that export their traces to the collector, in order (read-only). */
+  public get tracedServices(): readonly IServiceBinding[] {
+    return [...this.traced];
+  }
+  /** Where Jaeger keeps traces. */
+  public get storage(): TraceStorage {
+    return this.options.storage ?? TraceStorage.memory();
   }
   /** Labels of the collector's pods (for policies that admit its scrapes). */
   public get collectorPods(): Record<string, string> {
@@ -192,7 +202,7 @@ export class Tracing implements IPlatformComponent {
     // Only the receivers are for the platform's namespaces (ReceiverIngress below); the rest stays inside.
     const ns = new SecureNamespace(base, "Namespace", { name: namespace, platformName: platform.platformName, system: true });
     // Services and sidecars of every namespace of the platform send spans to the collector's receivers, nothing else.
-    new NetworkPolicyV1(base, "ReceiverIngress", {
+    emitResource(base, "ReceiverIngress", "kubernetes_network_policy_v1", {
       metadata: { name: "collector-receivers", namespace: ns.name, labels: platform.labels("tracing", "collector-receivers") },
       spec: {
         podSelector: { matchLabels: collectorPodLabels() },
@@ -210,7 +220,7 @@ export class Tracing implements IPlatformComponent {
     const brokerNamespace = broker instanceof Broker ? broker.namespace : undefined;
     if (o.metricsEndpoint && brokerNamespace) {
       // The broker's namespace admits other namespaces to its client ports only: let the collector scrape.
-      new NetworkPolicyV1(base, "PulsarMetricsIngress", {
+      emitResource(base, "PulsarMetricsIngress", "kubernetes_network_policy_v1", {
         metadata: { name: "collector-metrics", namespace: brokerNamespace, labels: platform.labels("tracing", "collector-metrics") },
         spec: {
           podSelector: { matchLabels: { app: "pulsar" } },
@@ -309,6 +319,7 @@ export class Tracing implements IPlatformComponent {
       ["k8s.namespace.name", service.team.namespaceName],
     ];
     service.addEnv("OTEL_RESOURCE_ATTRIBUTES", attributes.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join(","));
+    this.traced.push(service);
   }
 
   private get installed(): Installed {

@@ -1,7 +1,5 @@
 import { Annotations } from "cdktf";
 import { Construct } from "constructs";
-import { StorageClassV1 } from "@cdktf/provider-kubernetes/lib/storage-class-v1";
-import { PriorityClassV1 } from "@cdktf/provider-kubernetes/lib/priority-class-v1";
 import { isServiceRegistry, IServiceBinding, IServiceRegistry, ITeam } from "../core/bindings";
 import { ComponentSet, ComponentType, IPlatformComponent } from "../core/component";
 import { IPlatform, Layer, LAYER_ORDER } from "../core/context";
@@ -21,6 +19,7 @@ import { Team, TeamOptions } from "../workloads/team";
 import { Broker, BrokerOptions } from "../broker/broker";
 import { IBroker, isBroker } from "../broker/broker-base";
 import { checkSuppressions, Finding, PolicyPack, Suppression } from "../core/policy/policy-pack";
+import { emitResource } from "../core/provider-resource";
 
 /** Props of `MicroservicePlatform`. */
 export interface MicroservicePlatformProps {
@@ -103,7 +102,7 @@ export class MicroservicePlatform extends Construct implements IPlatform {
     this.componentSet = new ComponentSet(this);
 
     const base = this.stack(Layer.BASE);
-    new StorageClassV1(base, "ZonalStorage", {
+    emitResource(base, "ZonalStorage", "kubernetes_storage_class_v1", {
       metadata: { name: this.storageClassName, labels: this.labels("storage", this.storageClassName) },
       storageProvisioner: this.target.storage.provisioner,
       parameters: escapeDeep(this.target.storage.parameters),
@@ -112,7 +111,7 @@ export class MicroservicePlatform extends Construct implements IPlatform {
       allowVolumeExpansion: true,
       reclaimPolicy: this.profile.retainVolumes ? "Retain" : "Delete",
     });
-    new PriorityClassV1(base, "PlatformPriority", {
+    emitResource(base, "PlatformPriority", "kubernetes_priority_class_v1", {
       metadata: { name: this.priorityClassName, labels: this.labels("scheduling", this.priorityClassName) },
       value: PLATFORM_PRIORITY.value,
       globalDefault: false,

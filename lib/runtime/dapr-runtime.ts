@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import { Construct } from "constructs";
 import { Lazy } from "cdktf";
-import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import { isAutoscalingProvider, isServiceRegistry } from "../core/bindings";
 import type { IAutoscalingProvider, IMessagingProvider, IServiceBinding, IServiceRegistry, ITeam, SubscribeOptions } from "../core/bindings";
 import { IComponentContext, IPlatformComponent, notInstalled } from "../core/component";
@@ -22,6 +21,7 @@ import { DaprConfiguration } from "./dapr-configuration";
 import { DaprResiliency } from "./dapr-resiliency";
 import { DaprSubscription } from "./dapr-subscription";
 import { checkOptionsSchema } from "../core/validate";
+import { emitResource } from "../core/provider-resource";
 
 /** Sidecar log levels. */
 export type DaprLogLevel = "debug" | "info" | "warn" | "error";
@@ -76,6 +76,22 @@ export interface DaprSubscribeOptions {
   readonly deadLetter?: PulsarTopic;
   /** Scale the service on this subscription's backlog, down to zero (needs the platform's autoscaler, e.g. Keda). @default false */
   readonly scaleToZero?: boolean;
+}
+
+/** A publication or subscription through the runtime, recorded when it is made (for reports such as the diagram). */
+export interface DaprTopicLink {
+  /** Whether the service publishes to the topic or subscribes to it. */
+  readonly kind: "publish" | "subscribe";
+  readonly service: IServiceBinding;
+  readonly topic: PulsarTopic;
+  /** The pub/sub component it goes through. */
+  readonly pubsub: string;
+  /** Subscriptions: the app's route. @default - none */
+  readonly route?: string;
+  /** Subscriptions: where failing messages go. @default - none */
+  readonly deadLetter?: PulsarTopic;
+  /** Subscriptions: the Subscription's name. @default - none */
+  readonly subscription?: string;
 }
 
 /** Ports of the control plane that sidecars call: sentry, operator API, placement, scheduler. */
@@ -151,6 +167,8 @@ export class DaprRuntime implements IPlatformComponent, IMessagingProvider {
   private readonly pubsubNames = new Set<string>();
   /** Names of components teams added themselves. */
   private readonly userComponents = new Set<string>();
+  /** Publications and subscriptions, in the order they were made. */
+  private readonly links: DaprTopicLink[] = [];
   private state?: Installed;
 
   constructor(options: DaprRuntimeOptions = {}) {
@@ -161,6 +179,21 @@ export class DaprRuntime implements IPlatformComponent, IMessagingProvider {
   /** The control plane's namespace. */
   public get namespace(): string {
     return this.installed.namespace;
+  }
+
+  /** The services on the runtime, in the order they were enabled (read-only). */
+  public get enabledServices(): readonly IServiceBinding[] {
+    return [...this.enabled.keys()];
+  }
+
+  /** Publications and subscriptions made so far, in order (read-only). */
+  public get topicLinks(): readonly DaprTopicLink[] {
+    return [...this.links];
+  }
+
+  /** The Tracing component the sidecars send spans to, if they do. */
+  public get sidecarTracing(): Tracing | undefined {
+    return this.installed.tracing;
   }
 
   public install(context: IComponentContext): void {
@@ -181,7 +214,7 @@ export class DaprRuntime implements IPlatformComponent, IMessagingProvider {
     const ns = new SecureNamespace(base, "Namespace", { name: namespace, platformName: platform.platformName, system: true });
     const labels = platform.labels("dapr", "dapr-control-plane");
     // Sidecars of the platform's namespaces reach sentry, the operator API, placement and the scheduler, nothing else.
-    new NetworkPolicyV1(base, "SidecarIngress", {
+    emitResource(base, "SidecarIngress", "kubernetes_network_policy_v1", {
       metadata: { name: "dapr-sidecars", namespace: ns.name, labels },
       spec: {
         podSelector: { matchExpressions: [{ key: "app", operator: "In", values: ["dapr-sentry", "dapr-operator", "dapr-placement-server", "dapr-scheduler-server"] }] },
@@ -195,7 +228,7 @@ export class DaprRuntime implements IPlatformComponent, IMessagingProvider {
       },
     });
     // The API server calls the injector and the operator's webhook from outside any namespace (often the host network).
-    new NetworkPolicyV1(base, "WebhookIngress", {
+    emitResource(base, "WebhookIngress", "kubernetes_network_policy_v1", {
       metadata: { name: "dapr-webhooks", namespace: ns.name, labels },
       spec: {
         podSelector: { matchExpressions: [{ key: "app", operator: "In", values: ["dapr-sidecar-injector", "dapr-operator"] }] },
@@ -345,7 +378,8 @@ export class DaprRuntime implements IPlatformComponent, IMessagingProvider {
    * admits its app id. It publishes to `POST /v1.0/publish/<pubsubNameOf(ns)>/<topic.name>`.
    */
   public publish(service: IServiceBinding, topic: PulsarTopic): void {
-    this.usePubsub(service, topic, [PulsarAction.PRODUCE]);
+    const pubsub = this.usePubsub(service, topic, [PulsarAction.PRODUCE]);
+    this.links.push({ kind: "publish", service, topic, pubsub });
   }
 
   /**
@@ -378,7 +412,7 @@ export class DaprRuntime implements IPlatformComponent, IMessagingProvider {
     this.subscriptions.set(key, name);
     // Dapr subscribes under the app id (pubsub.pulsar's consumerID defaults to it), with the team's sidecar token.
     autoscaler?.scaleOnBacklog(service, { topic, subscription: service.serviceName, credentialsSecret: team.credentials!.secretName });
-    return new DaprSubscription(team.scope, `Subscription-${name}`, {
+    const subscription = new DaprSubscription(team.scope, `Subscription-${name}`, {
       name,
       namespace: service.team.namespace,
       pubsubName: pubsub,
@@ -388,6 +422,8 @@ export class DaprRuntime implements IPlatformComponent, IMessagingProvider {
       scopes: [service.serviceName],
       labels: service.platform.labels("dapr", name),
     });
+    this.links.push({ kind: "subscribe", service, topic, pubsub, route: options.route, deadLetter: options.deadLetter, subscription: name });
+    return subscription;
   }
 
   /** `service.subscribe(topic, options)` lands here. */

@@ -19,7 +19,8 @@ export function explain(name: SchemaName, value: unknown): Explanation {
   return explainAgainst(SCHEMAS[name] as TSchema, value, "");
 }
 
-function explainAgainst(schema: TSchema, value: unknown, prefix: string): Explanation {
+/** Explains why `value` fails `schema` (any TypeBox schema; the spec loader uses it for blueprint files); `prefix` is the JSON pointer of `value`. */
+export function explainAgainst(schema: TSchema, value: unknown, prefix: string): Explanation {
   const errors = [...Value.Errors(schema, value)];
   // The deepest path says the most; at one depth, a key that is not an option (a typo) before a missing one.
   const rank = (type: ValueErrorType) => (type === ValueErrorType.ObjectAdditionalProperties ? 0 : 1);

@@ -1,5 +1,5 @@
 import { Type } from "@sinclair/typebox";
-import { bool, dnsSubdomain, helmValues, instance, list, optional, options, str, stringMap, text, whole } from "./kit";
+import { bool, dnsSubdomain, helmValues, instance, list, optional, options, quantity, str, stringMap, text, whole } from "./kit";
 
 /** `BrokerOptions`. */
 export const BrokerOptions = options({
@@ -37,6 +37,8 @@ export const PlatformProps = options({
 });
 
 const zones = list(text("^[A-Za-z0-9._-]+$", "a", 63, "a zone name or suffix (letters, digits, '.', '_' and '-')"), ["a", "b", "c"], 10);
+/** What one node offers pods (its Allocatable), for the footprint report. */
+const nodeSize = options({ cpu: quantity("3920m"), memory: quantity("14Gi") });
 
 /** Options of the cloud targets (`Target.eks`, `.gke`, `.aks`, `.tke`, `.ack`). */
 export const CloudTargetOptions = options({
@@ -45,6 +47,7 @@ export const CloudTargetOptions = options({
   clusterName: optional(dnsSubdomain("platform")),
   connection: optional(instance("a KubernetesConnection", "KubernetesConnection.kubeconfig({ context: \"prod\" })")),
   ingressClassName: optional(dnsSubdomain("nginx")),
+  nodeSize: optional(nodeSize),
 });
 export const GkeTargetOptions = options({ ...CloudTargetOptions.properties, project: optional(text("^[a-z][-a-z0-9]{4,28}[a-z0-9]$", "my-project", 30, "a Google Cloud project id (6 to 30 lowercase letters, digits and '-', starting with a letter)")) });
 export const TkeTargetOptions = options({ ...CloudTargetOptions.properties, internalSubnetId: optional(text("^[A-Za-z0-9-]+$", "subnet-abc123", 64)) });
@@ -62,6 +65,7 @@ export const LocalTargetOptions = options({
     }),
   ),
   ingressClassName: optional(dnsSubdomain("traefik")),
+  nodeSize: optional(nodeSize),
 });
 
 /** `Mirror.of` options. */

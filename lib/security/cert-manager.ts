@@ -1,4 +1,3 @@
-import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import { IComponentContext, IPlatformComponent, notInstalled } from "../core/component";
 import { Layer } from "../core/context";
 import { CERT_MANAGER_RESOURCES } from "../core/defaults";
@@ -9,6 +8,7 @@ import { replicaGroup, ZoneGroup } from "../core/zones";
 import { SecureNamespace } from "../core/secure-namespace";
 import { CHARTS, IMAGES } from "../core/versions";
 import { checkOptionsSchema } from "../core/validate";
+import { emitResource } from "../core/provider-resource";
 
 /** The webhook's secure port (the chart's `webhook.securePort` default). */
 const WEBHOOK_PORT = 10250;
@@ -67,7 +67,7 @@ export class CertManager implements IPlatformComponent {
     const ns = new SecureNamespace(base, "Namespace", { name: namespace, platformName: platform.platformName, system: true });
     // The API server calls the webhook from outside any namespace (often the host network), so the
     // namespace's default-deny would break every Certificate admission: admit its port from anywhere.
-    new NetworkPolicyV1(base, "WebhookIngress", {
+    emitResource(base, "WebhookIngress", "kubernetes_network_policy_v1", {
       metadata: { name: "cert-manager-webhook", namespace: ns.name, labels: platform.labels("certificates", "cert-manager-webhook") },
       spec: {
         podSelector: { matchLabels: { "app.kubernetes.io/instance": "cert-manager", "app.kubernetes.io/component": "webhook" } },

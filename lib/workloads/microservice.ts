@@ -1,9 +1,6 @@
 import { Construct } from "constructs";
-import { Lazy } from "cdktf";
-import type { DeploymentV1, DeploymentV1SpecTemplateSpecContainerEnv } from "@cdktf/provider-kubernetes/lib/deployment-v1";
-import type { PodDisruptionBudgetV1 } from "@cdktf/provider-kubernetes/lib/pod-disruption-budget-v1";
-import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
-import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
+import { Lazy, TerraformResource } from "cdktf";
+import type { DeploymentV1SpecTemplateSpecContainerEnv } from "@cdktf/provider-kubernetes/lib/deployment-v1";
 import { AutoscaleOptions, IAutoscalingProvider, IMessagingProvider, isAutoscalingProvider, isMessagingProvider, IServiceBinding, IServiceExtension, ITeam, SecretKeyRef, SubscribeOptions } from "../core/bindings";
 import { IPlatform } from "../core/context";
 import { waitForRolloutOf } from "../core/platform-stack";
@@ -13,8 +10,13 @@ import { checkDnsLabel, checkMetadataMap, isDnsSubdomain, selectorLabels } from 
 import { toProviderSpread, WorkloadRole } from "../core/placement";
 import { checkScannable, escapeDeep, escapeTemplates } from "../core/literal";
 import { checkOptionsSchema } from "../core/validate";
-import { admitFromOutside, exposeThroughLoadBalancer, ingressModule } from "../core/exposure";
+import { admitFromOutside, exposeThroughLoadBalancer } from "../core/exposure";
 import { isQuantity, parseQuantity } from "../core/quantity";
+import { emitResource, nameOf, toTerraformAttributes } from "../core/provider-resource";
+
+/** Where lazily rendered parts of the Deployment sit, for their attribute names. */
+const DEPLOYMENT = "kubernetes_deployment_v1";
+const CONTAINER = "spec.template.spec.container";
 
 /** Health endpoints of the service's HTTP port. */
 export interface HealthCheckOptions {
@@ -106,9 +108,9 @@ export class Microservice extends Construct implements IServiceBinding {
   /** In-cluster URL of the service (`http://<name>.<namespace>.svc:<port>`). */
   public readonly url: string;
   /** The Deployment. */
-  public readonly deployment: DeploymentV1;
+  public readonly deployment: TerraformResource;
   /** The Service. */
-  public readonly service: ServiceV1;
+  public readonly service: TerraformResource;
   private readonly env = new Map<string, EnvValue>();
   private readonly annotations = new Map<string, string>();
   private readonly secretMounts = new Map<string, string>();
@@ -120,7 +122,7 @@ export class Microservice extends Construct implements IServiceBinding {
   private readonly labels: Record<string, string>;
   private isAutoscaled = false;
   private exposedAs?: "ingress" | "loadBalancer";
-  private budget?: PodDisruptionBudgetV1;
+  private budget?: TerraformResource;
 
   constructor(scope: Construct, id: string, props: MicroserviceProps) {
     super(scope, id);
@@ -159,14 +161,13 @@ export class Microservice extends Construct implements IServiceBinding {
     }
     // A liveness probe on the readiness path restarts a pod that is only busy or warming up.
     check(health.readinessPath !== health.livenessPath, this, "health.readinessPath and health.livenessPath must differ", health, 'Use e.g. "/readyz" and "/livez": ready for traffic is not the same as alive.');
-    const deployments = loadDeploymentModule();
 
-    const account = new ServiceAccountV1(this, "ServiceAccount", {
+    const account = emitResource(this, "ServiceAccount", "kubernetes_service_account_v1", {
       metadata: { name, namespace, labels, annotations: props.serviceAccountAnnotations === undefined ? undefined : escapeDeep(checkMetadataMap(this, "serviceAccountAnnotations", props.serviceAccountAnnotations)) },
       automountServiceAccountToken: false,
     });
 
-    this.deployment = new deployments.DeploymentV1(this, "Resource", {
+    this.deployment = emitResource(this, "Resource", "kubernetes_deployment_v1", {
       metadata: { name, namespace, labels },
       waitForRollout: waitForRolloutOf(this),
       spec: {
@@ -183,7 +184,7 @@ export class Microservice extends Construct implements IServiceBinding {
             }) as unknown as Record<string, string>,
           },
           spec: {
-            serviceAccountName: account.metadata.name,
+            serviceAccountName: nameOf(account),
             automountServiceAccountToken: props.automountServiceAccountToken ?? false,
             enableServiceLinks: false,
             securityContext: restrictedPodSecurity(runAsUser),
@@ -194,7 +195,7 @@ export class Microservice extends Construct implements IServiceBinding {
                 name,
                 image: platform.mirror.image(props.image),
                 port: [{ name: "http", containerPort: port, protocol: "TCP" }],
-                env: Lazy.anyValue({ produce: () => this.renderEnv(deployments.deploymentV1SpecTemplateSpecContainerEnvToTerraform) }) as never,
+                env: Lazy.anyValue({ produce: () => toTerraformAttributes(DEPLOYMENT, CONTAINER + ".env", this.renderEnv()) }) as never,
                 resources: {
                   requests: { cpu: resources.cpu, memory: resources.memory },
                   limits: { memory: resources.memoryLimit },
@@ -205,7 +206,7 @@ export class Microservice extends Construct implements IServiceBinding {
                 volumeMount: Lazy.anyValue({
                   produce: () =>
                     [{ name: "tmp", mountPath: "/tmp" }, ...[...this.secretMounts.values()].map((mountPath, i) => ({ name: `secret-${i}`, mountPath, readOnly: true }))].map(
-                      deployments.deploymentV1SpecTemplateSpecContainerVolumeMountToTerraform,
+                      (mount) => toTerraformAttributes(DEPLOYMENT, CONTAINER + ".volume_mount", mount),
                     ),
                 }) as never,
               },
@@ -217,7 +218,7 @@ export class Microservice extends Construct implements IServiceBinding {
                   ...[...this.secretMounts.keys()].map((secretName, i) => ({ name: `secret-${i}`, secret: { secretName } })),
                   ...[...this.secretVolumes].map(([secretName, keys], i) => ({ name: `sidecar-secret-${i}`, secret: { secretName, items: keys.map((key) => ({ key, path: key })) } })),
                 ].map(
-                  deployments.deploymentV1SpecTemplateSpecVolumeToTerraform,
+                  (volume) => toTerraformAttributes(DEPLOYMENT, "spec.template.spec.volume", volume),
                 ),
             }) as never,
           },
@@ -225,7 +226,7 @@ export class Microservice extends Construct implements IServiceBinding {
       },
     });
 
-    this.service = new ServiceV1(this, "Service", {
+    this.service = emitResource(this, "Service", "kubernetes_service_v1", {
       metadata: { name, namespace, labels },
       spec: {
         type: "ClusterIP",
@@ -289,7 +290,7 @@ export class Microservice extends Construct implements IServiceBinding {
     }
     check(isDnsSubdomain(className), this, "ingress.className must be an IngressClass name", className, 'Use e.g. "nginx".');
     const annotations = this.platform.target.ingressAnnotations;
-    new (ingressModule().IngressV1)(this, "Ingress", {
+    emitResource(this, "Ingress", "kubernetes_ingress_v1", {
       metadata: { name: this.serviceName, namespace: this.namespace, labels, annotations: Object.keys(annotations).length > 0 ? escapeDeep({ ...annotations }) : undefined },
       spec: {
         ingressClassName: className,
@@ -420,10 +421,10 @@ export class Microservice extends Construct implements IServiceBinding {
     });
   }
 
-  private renderEnv(toTerraform: (env: DeploymentV1SpecTemplateSpecContainerEnv) => unknown): unknown[] {
+  private renderEnv(): DeploymentV1SpecTemplateSpecContainerEnv[] {
     return [...this.env].map(([name, value]) =>
       // Values are literal: a "${...}" given here (or read from a shared blueprint) is never evaluated by Terraform.
-      toTerraform(typeof value === "string" ? { name: escapeTemplates(name), value: escapeTemplates(value) } : { name: escapeTemplates(name), valueFrom: { secretKeyRef: { name: value.secretName, key: value.key } } }),
+      (typeof value === "string" ? { name: escapeTemplates(name), value: escapeTemplates(value) } : { name: escapeTemplates(name), valueFrom: { secretKeyRef: { name: value.secretName, key: value.key } } }),
     );
   }
 }
@@ -459,13 +460,4 @@ function checkImage(scope: Construct, image: string): void {
   const lastSegment = image.split("/").pop() ?? "";
   const tag = lastSegment.includes(":") ? lastSegment.split(":").pop() : undefined;
   check(!!tag && tag !== "latest", scope, "image needs an explicit tag other than latest (or a digest), so every deploy runs what was reviewed", image, 'Pin a version, e.g. "shop/orders:1.4.2", or a digest "shop/orders@sha256:...".');
-}
-
-/**
- * The Deployment module (with its pod-spec types) takes ~0.1 s to load; it is loaded when the
- * first service is declared, so stacks without services do not pay for it.
- */
-function loadDeploymentModule(): typeof import("@cdktf/provider-kubernetes/lib/deployment-v1") {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require("@cdktf/provider-kubernetes/lib/deployment-v1") as typeof import("@cdktf/provider-kubernetes/lib/deployment-v1");
 }

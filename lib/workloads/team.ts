@@ -1,7 +1,4 @@
 import { Construct } from "constructs";
-import { ResourceQuotaV1 } from "@cdktf/provider-kubernetes/lib/resource-quota-v1";
-import { LimitRangeV1 } from "@cdktf/provider-kubernetes/lib/limit-range-v1";
-import { RoleBindingV1 } from "@cdktf/provider-kubernetes/lib/role-binding-v1";
 import { ITeam } from "../core/bindings";
 import { IPlatform } from "../core/context";
 import { SecureNamespace } from "../core/secure-namespace";
@@ -10,6 +7,7 @@ import { checkDnsLabel } from "../core/names";
 import { checkKnownOptions, check } from "../core/errors";
 import { checkOptionsSchema } from "../core/validate";
 import { isQuantity } from "../core/quantity";
+import { emitResource } from "../core/provider-resource";
 
 /** Options of a team. */
 export interface TeamOptions {
@@ -91,7 +89,7 @@ export class Team extends Construct implements ITeam {
         check(isQuantity(quota[key]), this, `quota.${key} must be a Kubernetes quantity (a string such as "16" or "500m" for CPU, "32Gi" for memory)`, quota[key], key === "cpu" ? 'Use e.g. cpu: "16".' : 'Use e.g. memory: "32Gi".');
       }
       check(Number.isInteger(quota.pods) && quota.pods > 0, this, "quota.pods must be a whole number > 0", quota.pods, "Give the most pods the team may run, e.g. 100, or quota: false for none.");
-      new ResourceQuotaV1(this, "Quota", {
+      emitResource(this, "Quota", "kubernetes_resource_quota_v1", {
         metadata: { name: "compute", namespace: namespaceRef },
         spec: {
           hard: {
@@ -105,7 +103,7 @@ export class Team extends Construct implements ITeam {
     }
 
     const fallback = SERVICE_RESOURCES[size];
-    new LimitRangeV1(this, "Defaults", {
+    emitResource(this, "Defaults", "kubernetes_limit_range_v1", {
       metadata: { name: "container-defaults", namespace: namespaceRef },
       spec: {
         limit: [
@@ -122,7 +120,7 @@ export class Team extends Construct implements ITeam {
       if (groups === undefined) return;
       check(Array.isArray(groups) && groups.every((g) => typeof g === "string" && /^\S{1,256}$/.test(g)), this, `${role}Groups must be a list of group names`, groups, `Use e.g. ${role}Groups: ["shop-devs"].`);
       if (groups.length === 0) return;
-      new RoleBindingV1(this, `${role === "edit" ? "Edit" : "View"}Binding`, {
+      emitResource(this, `${role === "edit" ? "Edit" : "View"}Binding`, "kubernetes_role_binding_v1", {
         metadata: { name: `team-${role}`, namespace: namespaceRef },
         roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role },
         subject: groups.map((group) => ({ kind: "Group", name: group, apiGroup: "rbac.authorization.k8s.io" })),
