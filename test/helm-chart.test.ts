@@ -106,10 +106,11 @@ test("literal ${...} and %{...} in chart values reach Terraform escaped, so it d
     defaults: { password: "${env:PASSWORD}", loop: '%{ for x in ["a"] }${x}%{ endfor }', file: '${file("/etc/passwd")}', wait: Token.asString(system.waitForRollout) },
   });
   const [release] = resourcesOf(synthStack(app, "t-system"), "helm_release");
-  expect(release.values[0]).toContain('password: $${env:PASSWORD}');
-  expect(release.values[0]).toContain("$${file(\"/etc/passwd\")}");
-  expect(release.values[0]).toContain('%%{ for x in ["a"] }$${x}%%{ endfor }');
-  expect(release.values[0]).toContain("wait: ${var.wait_for_rollout}");
+  // What Helm receives once Terraform has read the escapes: the literal text, and the variable's value.
+  const values = JSON.parse(release.values[0].replace("${var.wait_for_rollout}", "true").replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{"));
+  expect(values).toEqual({ password: "${env:PASSWORD}", loop: '%{ for x in ["a"] }${x}%{ endfor }', file: '${file("/etc/passwd")}', wait: "true" });
+  expect(release.values[0]).toContain('"password": "$${env:PASSWORD}"');
+  expect(release.values[0]).toContain('"wait": "${var.wait_for_rollout}"');
 });
 
 test("chart values that are not an object of keys are refused (JSON- or YAML-loaded input)", () => {

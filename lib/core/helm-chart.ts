@@ -1,7 +1,6 @@
 import { Construct } from "constructs";
 import { IResolvable, ITerraformDependable, Lazy, TerraformResource } from "cdktf";
 import deepmerge from "deepmerge";
-import { stringify } from "yaml";
 import { Mirror } from "./mirror";
 import { ChartPin } from "./versions";
 import { checkDnsLabel } from "./names";
@@ -96,7 +95,7 @@ export class HelmChart extends Construct {
     if (mirror.imageRegistry && props.imageRegistryValues) this.layers.push(props.imageRegistryValues(mirror.imageRegistry));
     const user = props.values ?? {};
     check(!!user && typeof user === "object" && !Array.isArray(user), this, "chart values must be an object of keys", user, "Pass e.g. { replicaCount: 2 }, nested as in the chart's values.yaml.");
-    check(isTree(user), this, "chart values must be a tree: a map that contains itself cannot be written as YAML", "<cyclic values>", "Build the values without references back to a parent (copy the shared part).");
+    check(isTree(user), this, "chart values must be a tree: a map that contains itself cannot be written out", "<cyclic values>", "Build the values without references back to a parent (copy the shared part).");
     checkScannable(this, "chart values", user);
     this.userValues = user;
 
@@ -126,9 +125,13 @@ export class HelmChart extends Construct {
     this.cache = undefined;
   }
 
-  /** The values as YAML; synthesis resolves tokens several times, so it is rendered once per change. */
+  /**
+   * The values as Helm reads them: JSON, which is YAML (and unambiguous: "on" stays a string), with
+   * keys sorted so the output is stable. Synthesis resolves tokens more than once, so it is
+   * rendered once per change.
+   */
   private rendered(): string {
-    this.cache ??= escapeTemplates(stringify(this.values, { sortMapEntries: true, aliasDuplicateObjects: false }));
+    this.cache ??= escapeTemplates(JSON.stringify(sortedKeys(this.values), null, 2));
     return this.cache;
   }
 
@@ -137,6 +140,15 @@ export class HelmChart extends Construct {
     const layers = this.layers.map((layer) => (typeof layer === "function" ? layer() : layer));
     return deepmerge.all([...layers, this.userValues], { arrayMerge: overwriteArrays }) as HelmValues;
   }
+}
+
+/** A copy of a JSON tree with every map's keys in order. */
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (!value || typeof value !== "object") return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) out[key] = sortedKeys((value as Record<string, unknown>)[key]);
+  return out;
 }
 
 /** Whether a values object is a tree (no map or list contains itself). */

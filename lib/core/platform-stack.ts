@@ -1,7 +1,9 @@
 import { Construct } from "constructs";
-import { Aspects, IResolvable, LocalBackend, TerraformBackend, TerraformResource, TerraformStack, TerraformVariable } from "cdktf";
+import { IConstruct } from "constructs";
+import { Aspects, IResolvable, LocalBackend, TerraformBackend, TerraformElement, TerraformOutput, TerraformResource, TerraformStack, TerraformVariable, Tokenization } from "cdktf";
 import { KubernetesConnection } from "./connection";
 import { emitProvider } from "./provider-resource";
+import { fastResolution, resolveFast } from "./resolve";
 
 /** Props of `PlatformStack`. */
 export interface PlatformStackProps {
@@ -57,7 +59,39 @@ export class PlatformStack extends TerraformStack {
       // and the synthesized JSON is the same on every machine. Add any other backend to replace it.
       new LocalBackend(this, { path: `../../../terraform.${this.node.id}.tfstate` });
     }
-    super.prepareStack();
+    if (!fastResolution()) return super.prepareStack();
+    // cdktf's preparing pass (it registers cross-stack references), with the fast resolver.
+    this.ensureBackendExists();
+    for (const element of elementsOf(this)) resolveFast(this, element.toTerraform(), true);
+  }
+
+  /**
+   * The stack's Terraform JSON, assembled as cdktf's `TerraformStack.toTerraform()` does (metadata,
+   * output ids, every element's fragment, stack overrides), resolved with `resolveFast` and once
+   * instead of twice: the resolved fragments are plain data.
+   */
+  public toTerraform(): { [key: string]: unknown } {
+    if (!fastResolution()) return super.toTerraform();
+    const internals = this as unknown as { cdktfVersion: string; rawOverrides: Record<string, unknown> };
+    const metadata: Record<string, unknown> = {
+      version: internals.cdktfVersion,
+      stackName: this.node.id,
+      backend: "local",
+      cloud: undefined,
+      ...(Object.keys(internals.rawOverrides).length > 0 ? { overrides: { stack: Object.keys(internals.rawOverrides) } } : {}),
+    };
+    const elements = elementsOf(this);
+    for (const element of elements) deepMerge(metadata, resolveFast(this, element.toMetadata(), false) as object);
+    const outputs: Record<string, unknown> = {};
+    for (const element of elements) {
+      if (!TerraformOutput.isTerraformOutput(element)) continue;
+      const nested = element.node.path.split("/").reduceRight<unknown>((inner, part) => ({ [part]: inner }), element.friendlyUniqueId);
+      deepMerge(outputs, nested as object);
+    }
+    const tf: Record<string, unknown> = { "//": { metadata, outputs } };
+    for (const element of elements) deepMerge(tf, resolveFast(this, element.toTerraform(), false) as object);
+    deepMerge(tf, internals.rawOverrides);
+    return resolveFast(this, tf, false) as { [key: string]: unknown };
   }
 
   /** Adds the kubernetes and helm providers that the stack's resources use, once. */
@@ -118,4 +152,35 @@ export class PlatformStack extends TerraformStack {
 export function waitForRolloutOf(scope: Construct): boolean | IResolvable {
   const stack = TerraformStack.of(scope);
   return stack instanceof PlatformStack ? stack.waitForRollout : true;
+}
+
+/** The stack's Terraform elements, depth first, not descending into nested stacks (as cdktf collects them). */
+function elementsOf(node: IConstruct, into: TerraformElement[] = []): TerraformElement[] {
+  if (TerraformElement.isTerraformElement(node)) into.push(node);
+  for (const child of node.node.children) if (!TerraformStack.isStack(child)) elementsOf(child, into);
+  return into;
+}
+
+/**
+ * cdktf's merge of fragments into a stack document: objects merge key by key, lists of the same
+ * key are concatenated, `undefined` deletes, tokens and anything else replace.
+ */
+function deepMerge(target: Record<string, unknown>, source: object): Record<string, unknown> {
+  for (const [key, value] of Object.entries(source)) {
+    if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+      if (Tokenization.isResolvable(value)) {
+        target[key] = value;
+        continue;
+      }
+      if (typeof target[key] !== "object" || target[key] === null) target[key] = {};
+      deepMerge(target[key] as Record<string, unknown>, value);
+    } else if (Array.isArray(value)) {
+      target[key] = Array.isArray(target[key]) ? [...(target[key] as unknown[]), ...value] : value;
+    } else if (value === undefined) {
+      delete target[key];
+    } else {
+      target[key] = value;
+    }
+  }
+  return target;
 }

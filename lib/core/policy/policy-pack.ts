@@ -1,5 +1,6 @@
 import { IConstruct } from "constructs";
-import { Annotations, Aspects, DefaultTokenResolver, IAspect, StringConcat, TerraformResource, TerraformStack, Tokenization } from "cdktf";
+import { Annotations, Aspects, IAspect, TerraformResource, TerraformStack } from "cdktf";
+import { resolveFast } from "../resolve";
 import { check, checkKnownOptions, ErrorSite } from "../errors";
 import { HelmChart } from "../helm-chart";
 import { podFromChart, podFromProvider, providerPodSpec, PodView } from "./pod-view";
@@ -74,7 +75,7 @@ export class PolicyPack implements IAspect {
     if (!isWorkload && !JUDGED_RESOURCES.includes(type)) return;
     const stack = TerraformStack.of(node);
     const raw = (node as unknown as { toTerraform(): unknown }).toTerraform();
-    const tf = Tokenization.resolve(raw, { scope: stack, preparing: false, resolver: new DefaultTokenResolver(new StringConcat()) }) as { resource: Record<string, Record<string, Record<string, unknown>>> };
+    const tf = resolveFast(stack, raw, false) as { resource: Record<string, Record<string, Record<string, unknown>>> };
     const attributes = Object.values(tf.resource[type])[0];
     for (const rule of RULES) if (rule.resource) this.record(node, rule, rule.resource(type, attributes), node.node.path);
     if (isWorkload) {

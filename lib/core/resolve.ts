@@ -1,0 +1,84 @@
+import { IConstruct } from "constructs";
+import { DefaultTokenResolver, StringConcat, Token, Tokenization } from "cdktf";
+
+const RESOLVER = new DefaultTokenResolver(new StringConcat());
+
+/** Where an encoded token can hide in text: cdktf's string, list and map markers all contain this. */
+const TOKEN_MARKER = "TfToken[";
+/** A number token written into text looks like `-1.8881545897087626e+289`. */
+const NUMBER_IN_TEXT = /\d[eE][-+]?\d/;
+
+/**
+ * What cdktf's resolver returns for `value`, without its cost where nothing needs resolving.
+ *
+ * cdktf resolves every element of a stack two or three times per synthesis (a preparing pass, then
+ * each element, then the whole document), allocating a context and two closures for every key of
+ * every object. Most of a platform's attributes are plain data. This walks the tree once, copies
+ * plain parts (dropping `undefined`, as the resolver does) and hands cdktf only the parts that can
+ * hold a token: text with a token marker, token numbers, objects with `resolve()`, maps with token
+ * keys, lists with list tokens. The differential test (test/resolve.test.ts) proves the output of
+ * every blueprint and example identical to cdktf's own resolution.
+ */
+export function resolveFast(scope: IConstruct, value: unknown, preparing: boolean): unknown {
+  const slow = (part: unknown) => Tokenization.resolve(part, { scope, preparing, resolver: RESOLVER });
+  if (!fast) return slow(value);
+  const walk = (part: unknown): unknown => {
+    switch (typeof part) {
+      case "string":
+        return part.includes(TOKEN_MARKER) || NUMBER_IN_TEXT.test(part) ? slow(part) : part;
+      case "number":
+        return Token.isUnresolved(part) ? slow(part) : part;
+      case "boolean":
+      case "undefined":
+      case "bigint":
+        return part;
+      case "object": {
+        if (part === null || part instanceof Date) return part;
+        if (Array.isArray(part)) {
+          if (part.some(isTokenLeaf)) return slow(part);
+          const out: unknown[] = [];
+          for (const element of part) {
+            const resolved = walk(element);
+            if (resolved !== undefined) out.push(resolved);
+          }
+          return out;
+        }
+        if (Tokenization.isResolvable(part) || isConstructLike(part)) return slow(part);
+        const keys = Object.keys(part);
+        if (keys.some((key) => key.includes(TOKEN_MARKER))) return slow(part);
+        const out: Record<string, unknown> = {};
+        for (const key of keys) {
+          const resolved = walk((part as Record<string, unknown>)[key]);
+          if (resolved !== undefined) out[key] = resolved;
+        }
+        return out;
+      }
+      default:
+        // Functions and symbols: cdktf's resolver reports them.
+        return slow(part);
+    }
+  };
+  return walk(value);
+}
+
+let fast = true;
+
+/** Whether stacks use `resolveFast` (and their own assembly); false only in the differential test. */
+export function fastResolution(): boolean {
+  return fast;
+}
+
+/** For the differential test only: resolve and assemble stacks with cdktf's own code (`false`), or fast again. */
+export function useFastResolutionForTests(on: boolean): void {
+  fast = on;
+}
+
+/** A list element that makes cdktf resolve the list as a whole (a list or number-list token). */
+function isTokenLeaf(element: unknown): boolean {
+  return (typeof element === "string" && element.includes(TOKEN_MARKER)) || (typeof element === "number" && Token.isUnresolved(element));
+}
+
+/** A construct in the tree is a programming error cdktf reports with its path. */
+function isConstructLike(value: object): boolean {
+  return "node" in value && typeof (value as { node?: { path?: unknown } }).node?.path === "string";
+}

@@ -1,0 +1,85 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { App, Fn, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
+import { resolveFast, useFastResolutionForTests } from "../lib/core/resolve";
+import { PlatformStack } from "../lib/core/platform-stack";
+import { KubernetesConnection } from "../lib/core/connection";
+import { emitResource, nameOf } from "../lib/core/provider-resource";
+import { outputOf, synthEverything } from "./everything";
+
+/** Synthesizes `build` into a fresh directory with the fast resolver or cdktf's own. */
+function synthesize(build: (outdir: string) => void, fast: boolean): Map<string, string> {
+  const outdir = mkdtempSync(join(tmpdir(), `msp-resolve-${fast}-`));
+  useFastResolutionForTests(fast);
+  try {
+    build(outdir);
+    return outputOf(outdir);
+  } finally {
+    useFastResolutionForTests(true);
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+const differing = (a: Map<string, string>, b: Map<string, string>) => [...new Set([...a.keys(), ...b.keys()])].filter((file) => a.get(file) !== b.get(file));
+
+/** Stacks with every kind of token: references across stacks, variables, functions, numbers, lists, maps, lazy values. */
+function tokens(outdir: string): void {
+  const app = new App({ outdir });
+  const connection = KubernetesConnection.kubeconfig();
+  const base = new PlatformStack(app, "t-base", { connection, platformName: "t" });
+  const apps = new PlatformStack(app, "t-apps", { connection, platformName: "t" });
+  apps.addDependency(base);
+  const ns = emitResource(base, "Ns", "kubernetes_namespace_v1", { metadata: { name: "t", labels: { "a.b/c": "1" } } });
+  const replicas = new TerraformVariable(apps, "replicas", { type: "number", default: 2 });
+  const zones = new TerraformVariable(apps, "zones", { type: "list(string)", default: ["a"] });
+  const labels = new TerraformVariable(apps, "labels", { type: "map(string)", default: {} });
+  emitResource(apps, "Cm", "kubernetes_config_map_v1", {
+    metadata: { name: "cm", namespace: nameOf(ns), labels: labels.value },
+    data: { count: `${replicas.numberValue}`, zones: Fn.join(",", zones.listValue), plain: "1e5 and $${literal}", nested: Fn.upper(nameOf(ns)) },
+  });
+  new TerraformOutput(apps, "ns", { value: nameOf(ns) });
+  new TerraformOutput(base, "plain", { value: { list: [1, "a", undefined, { x: undefined }], empty: {} } });
+  app.synth();
+}
+
+describe("the fast resolver writes what cdktf's resolver writes", () => {
+  test("every file of every blueprint and example is byte-identical", () => {
+    const fast = synthesize(synthEverything, true);
+    const cdktf = synthesize(synthEverything, false);
+    expect(fast.size).toBeGreaterThan(30);
+    expect(differing(fast, cdktf)).toEqual([]);
+  });
+
+  test("tokens of every kind, across stacks, resolve the same", () => {
+    const fast = synthesize(tokens, true);
+    const cdktf = synthesize(tokens, false);
+    expect(differing(fast, cdktf)).toEqual([]);
+    const apps = JSON.parse(fast.get("stacks/t-apps/cdk.tf.json")!);
+    // The cross-stack reference became remote state, and the number and list tokens were resolved.
+    expect(JSON.stringify(apps)).toContain("terraform_remote_state");
+    expect(apps.resource.kubernetes_config_map_v1).toBeDefined();
+    expect(JSON.stringify(apps)).not.toContain("TfToken");
+  });
+
+  test("plain data comes back as an equal copy, without undefined", () => {
+    const stack = new TerraformStack(new App({ outdir: mkdtempSync(join(tmpdir(), "msp-resolve-plain-")) }), "s");
+    const input = { a: [1, "x", undefined, { b: undefined, c: null }], d: { e: "1e5" }, f: new Date(0) };
+    const out = resolveFast(stack, input, false) as typeof input;
+    expect(out).toEqual({ a: [1, "x", { c: null }], d: { e: "1e5" }, f: new Date(0) });
+    expect(out.a).not.toBe(input.a);
+  });
+
+  test("stack-level overrides are merged the same", () => {
+    const build = (outdir: string) => {
+      const app = new App({ outdir });
+      const stack = new PlatformStack(app, "t-base", { connection: KubernetesConnection.kubeconfig(), platformName: "t" });
+      emitResource(stack, "Ns", "kubernetes_namespace_v1", { metadata: { name: "t" } });
+      stack.addOverride("locals.x", "y");
+      app.synth();
+    };
+    const fast = synthesize(build, true);
+    expect(differing(fast, synthesize(build, false))).toEqual([]);
+    expect(fast.get("stacks/t-base/cdk.tf.json")).toContain('"x": "y"');
+  });
+});
