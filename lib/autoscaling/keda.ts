@@ -1,11 +1,10 @@
 import { Construct } from "constructs";
-import { Lazy } from "cdktf";
 import type { AutoscaleOptions, BacklogSource, IAutoscalingProvider, IServiceBinding, ScalingBehavior } from "../core/bindings";
 import { IComponentContext, IPlatformComponent, notInstalled } from "../core/component";
 import { IPlatform, Layer } from "../core/context";
 import { CustomResource } from "../core/custom-resource";
 import { admitFromOutside } from "../core/exposure";
-import { AUTOSCALE_DEFAULTS, KEDA_RESOURCES, restrictedContainerSecurity } from "../core/defaults";
+import { AUTOSCALE_DEFAULTS, HTTP_INTERCEPTOR_MAX_REPLICAS, KEDA_RESOURCES, restrictedContainerSecurity } from "../core/defaults";
 import { check, checkKnownOptions, PlatformConfigError } from "../core/errors";
 import { HelmChart, HelmValues, toChartResources } from "../core/helm-chart";
 import { escapeDeep } from "../core/literal";
@@ -19,6 +18,7 @@ import { PulsarTopic } from "../broker/tenancy";
 import { HttpTriggerOptions, ScaleTrigger } from "./scale-trigger";
 import { checkOptionsSchema } from "../core/validate";
 import { emitResource } from "../core/provider-resource";
+import { Lazy } from "../core/lazy";
 
 /** Options of `Keda`. */
 export interface KedaOptions {
@@ -497,7 +497,7 @@ function httpAddOnValues(platform: IPlatform): HelmValues {
     images: { tag: CHARTS.kedaHttpAddOn.appVersion, operator: image("http-add-on-operator"), interceptor: image("http-add-on-interceptor"), scaler: image("http-add-on-scaler") },
     operator: { replicas: 1, ...part("operator") },
     scaler: { replicas: ha ? 3 : 1, ...part("scaler") },
-    interceptor: { replicas: { min: ha ? 3 : 1, max: 50 }, ...part("interceptor") },
+    interceptor: { replicas: { min: ha ? 3 : 1, max: HTTP_INTERCEPTOR_MAX_REPLICAS[platform.profile.size] }, ...part("interceptor") },
     // The chart's defaults set neither runAsNonRoot nor seccomp: each part gets the restricted contexts.
     podSecurityContext: { operator: pod, scaler: pod, interceptor: pod },
     securityContext: { operator: restrictedContainerSecurity(), scaler: restrictedContainerSecurity(), interceptor: restrictedContainerSecurity() },

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { createHash } from "node:crypto";
-import { Lazy, TerraformResource } from "cdktf";
+import { TerraformResource } from "cdktf";
 import type { SecretKeyRef } from "../core/bindings";
 import { IPlatform } from "../core/context";
 import { waitForRolloutOf } from "../core/platform-stack";
@@ -8,6 +8,7 @@ import { IMAGES } from "../core/versions";
 import { ADMIN_SYNC_SCRIPT } from "./admin-sync-script";
 import type { ServiceCredentials } from "./broker-base";
 import { emitResource, nameOf } from "../core/provider-resource";
+import { Lazy } from "../core/lazy";
 
 /** Bookie rack mapping: which pods are bookies, and the node label that holds their zone. */
 export interface RackMapping {

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { IResolvable, ITerraformDependable, Lazy, TerraformResource } from "cdktf";
+import { IResolvable, ITerraformDependable, TerraformResource } from "cdktf";
 import deepmerge from "deepmerge";
 import { Mirror } from "./mirror";
 import { ChartPin } from "./versions";
@@ -9,6 +9,7 @@ import { check } from "./errors";
 import { Resources } from "./defaults";
 import { waitForRolloutOf } from "./platform-stack";
 import { emitResource } from "./provider-resource";
+import { Lazy } from "./lazy";
 
 /** A tree of Helm values. */
 export type HelmValues = { [key: string]: unknown };

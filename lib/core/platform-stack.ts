@@ -24,7 +24,7 @@ export class PlatformStack extends TerraformStack {
   /** The platform the stack belongs to. */
   public readonly platformName: string;
   private readonly connection: KubernetesConnection;
-  private waitVariable?: TerraformVariable;
+  private waitReference?: IResolvable;
   private connectionVariables?: { path: TerraformVariable; context: TerraformVariable };
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
@@ -42,14 +42,16 @@ export class PlatformStack extends TerraformStack {
    * without nodes (API-only tests) or to hand readiness to a GitOps controller.
    */
   public get waitForRollout(): IResolvable {
-    if (!this.waitVariable) {
-      this.waitVariable = new TerraformVariable(this, "wait_for_rollout", {
+    if (!this.waitReference) {
+      const variable = new TerraformVariable(this, "wait_for_rollout", {
         type: "bool",
         default: true,
         description: "Wait for workloads and Helm releases to become ready (false for API-only clusters or GitOps hand-off).",
       });
+      // One reference for every workload: each new one would record a stack trace.
+      this.waitReference = variable.booleanValue;
     }
-    return this.waitVariable.booleanValue;
+    return this.waitReference;
   }
 
   public prepareStack(): void {

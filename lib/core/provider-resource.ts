@@ -149,7 +149,7 @@ export function toTerraformAttributes(type: ResourceType | keyof ProviderConfigs
 /**
  * A Terraform resource of the kubernetes or helm provider, emitted from the generated binding's
  * config type without loading the binding: the attributes are the config in Terraform's names.
- * References to attributes go through `ref()`.
+ * Attributes are referenced with `getStringAttribute("metadata[0].name")` (or `nameOf`).
  */
 export class ProviderResource<T extends ResourceType = ResourceType> extends TerraformResource {
   private readonly attributes: Record<string, unknown>;
@@ -167,11 +167,6 @@ export class ProviderResource<T extends ResourceType = ResourceType> extends Ter
       if (!META_ARGUMENTS.has(key) && value !== undefined) attributes[key] = value;
     }
     this.attributes = toTerraformAttributes(type, "", attributes) as Record<string, unknown>;
-  }
-
-  /** A reference to an attribute, in Terraform's syntax (`metadata[0].name`). */
-  public ref(attribute: string): string {
-    return this.getStringAttribute(attribute);
   }
 
   protected synthesizeAttributes(): { [name: string]: unknown } {
@@ -193,9 +188,13 @@ export class ProviderBlock<T extends keyof ProviderConfigs = keyof ProviderConfi
   }
 }
 
-/** The name of a Kubernetes object as a reference (so Terraform orders what uses it after it). */
+const names = new WeakMap<TerraformResource, string>();
+
+/** The name of a Kubernetes object as a reference (so Terraform orders what uses it after it); one per object. */
 export function nameOf(resource: TerraformResource): string {
-  return resource.getStringAttribute("metadata[0].name");
+  let name = names.get(resource);
+  if (name === undefined) names.set(resource, (name = resource.getStringAttribute("metadata[0].name")));
+  return name;
 }
 
 type ResourceFactory = (scope: Construct, id: string, type: ResourceType, config: unknown) => TerraformResource;

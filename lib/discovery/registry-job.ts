@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { Construct } from "constructs";
-import { ITerraformDependable, Lazy, TerraformResource } from "cdktf";
+import { ITerraformDependable, TerraformResource } from "cdktf";
 import type { SecretKeyRef } from "../core/bindings";
 import { IPlatform } from "../core/context";
 import { restrictedContainerSecurity, restrictedPodSecurity } from "../core/defaults";
@@ -8,6 +8,7 @@ import { escapeTemplates } from "../core/literal";
 import { waitForRolloutOf } from "../core/platform-stack";
 import { IMAGES } from "../core/versions";
 import { emitResource, nameOf } from "../core/provider-resource";
+import { Lazy } from "../core/lazy";
 
 /** Props of `RegistryJob`. */
 export interface RegistryJobProps {

@@ -1,10 +1,10 @@
 import { Construct } from "constructs";
-import { Lazy } from "cdktf";
 import type { SecretKeyRef } from "../core/bindings";
 import { CustomResource } from "../core/custom-resource";
 import { check, PlatformConfigError } from "../core/errors";
 import { checkScannable, escapeTemplates } from "../core/literal";
 import { checkDnsLabel } from "../core/names";
+import { Lazy } from "../core/lazy";
 
 /** One metadata entry of a Dapr Component: a literal value, or a key of a Secret of the component's namespace. */
 export interface DaprMetadataItem {

@@ -1,8 +1,8 @@
 import { Construct } from "constructs";
-import { Lazy } from "cdktf";
 import { CustomResource } from "../core/custom-resource";
 import { check } from "../core/errors";
 import { checkDnsLabel } from "../core/names";
+import { Lazy } from "../core/lazy";
 
 /** Where the sidecars send spans: an OTLP endpoint (`host:port`). */
 export interface DaprTracing {

@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
-import { Lazy } from "cdktf";
 import { CustomResource } from "../core/custom-resource";
 import { checkDnsLabel } from "../core/names";
+import { Lazy } from "../core/lazy";
 
 /** Props of `DaprResiliency` (dapr.io/v1alpha1 Resiliency). */
 export interface DaprResiliencyProps {

@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
 import { Construct } from "constructs";
-import { Lazy } from "cdktf";
 import { isAutoscalingProvider, isServiceRegistry } from "../core/bindings";
 import type { IAutoscalingProvider, IMessagingProvider, IServiceBinding, IServiceRegistry, ITeam, SubscribeOptions } from "../core/bindings";
 import { IComponentContext, IPlatformComponent, notInstalled } from "../core/component";
@@ -22,6 +21,7 @@ import { DaprResiliency } from "./dapr-resiliency";
 import { DaprSubscription } from "./dapr-subscription";
 import { checkOptionsSchema } from "../core/validate";
 import { emitResource } from "../core/provider-resource";
+import { Lazy } from "../core/lazy";
 
 /** Sidecar log levels. */
 export type DaprLogLevel = "debug" | "info" | "warn" | "error";

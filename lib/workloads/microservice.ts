@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Lazy, TerraformResource } from "cdktf";
+import { TerraformResource } from "cdktf";
 import type { DeploymentV1SpecTemplateSpecContainerEnv } from "@cdktf/provider-kubernetes/lib/deployment-v1";
 import { AutoscaleOptions, IAutoscalingProvider, IMessagingProvider, isAutoscalingProvider, isMessagingProvider, IServiceBinding, IServiceExtension, ITeam, SecretKeyRef, SubscribeOptions } from "../core/bindings";
 import { IPlatform } from "../core/context";
@@ -13,6 +13,7 @@ import { checkOptionsSchema } from "../core/validate";
 import { admitFromOutside, exposeThroughLoadBalancer } from "../core/exposure";
 import { isQuantity, parseQuantity } from "../core/quantity";
 import { emitResource, nameOf, toTerraformAttributes } from "../core/provider-resource";
+import { Lazy } from "../core/lazy";
 
 /** Where lazily rendered parts of the Deployment sit, for their attribute names. */
 const DEPLOYMENT = "kubernetes_deployment_v1";
