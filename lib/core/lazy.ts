@@ -1,4 +1,5 @@
 import { IResolvable, IResolveContext, Token } from "cdktf";
+import { resolvesAlone } from "./resolve";
 
 /** What a lazy value is produced from, as in cdktf. */
 export interface Producer<T> {
@@ -13,7 +14,9 @@ export interface Producer<T> {
 class LazyValue implements IResolvable {
   public readonly creationStack: string[] = [];
 
-  constructor(private readonly producer: Producer<unknown>) {}
+  constructor(private readonly producer: Producer<unknown>) {
+    resolvesAlone(this);
+  }
 
   public resolve(context: IResolveContext): unknown {
     return this.producer.produce(context);

@@ -1,5 +1,6 @@
 import { IResolvable, IResolveContext, Tokenization } from "cdktf";
 import { ErrorSite, PlatformConfigError } from "./errors";
+import { isResolvedAlone, resolvesAlone } from "./resolve";
 /**
  * Terraform evaluates `${...}` and `%{...}` inside every string of its JSON, so text the
  * platform means literally (a user's env value or annotation, Jaeger's `${env:VAR}` in Helm
@@ -26,7 +27,8 @@ function escapeValue(value: unknown): unknown {
   if (value === null || typeof value !== "object") return value;
   if (Tokenization.isResolvable(value)) {
     const inner = value;
-    return { creationStack: [], resolve: (context: IResolveContext) => escapeValue(inner.resolve(context)), toString: () => inner.toString() } satisfies IResolvable;
+    const wrapper = { creationStack: [], resolve: (context: IResolveContext) => escapeValue(inner.resolve(context)), toString: () => inner.toString() } satisfies IResolvable;
+    return isResolvedAlone(inner) ? resolvesAlone(wrapper) : wrapper;
   }
   if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return value;
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeValue(v)]));

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { ITerraformDependable, TerraformProvider, TerraformResource, Tokenization } from "cdktf";
+import { IResolvable, IResolveContext, ITerraformDependable, TerraformProvider, TerraformResource, TerraformStack, Token, Tokenization } from "cdktf";
 // Types only: the generated provider classes check our configs at compile time, but their modules
 // are never loaded at run time (their constructors cost ~0.4 ms per resource in eager output
 // references, each capturing a stack trace, and deployment-v1 alone takes ~70 ms to load).
@@ -28,6 +28,7 @@ import type { StorageClassV1Config } from "@cdktf/provider-kubernetes/lib/storag
 import type { HelmProviderConfig } from "@cdktf/provider-helm/lib/provider";
 import type { ReleaseConfig } from "@cdktf/provider-helm/lib/release";
 import { PROVIDERS } from "./versions";
+import { resolvesAlone } from "./resolve";
 
 /** The resource types the library emits, with the generated bindings' config type of each. */
 export interface ResourceConfigs {
@@ -188,12 +189,39 @@ export class ProviderBlock<T extends keyof ProviderConfigs = keyof ProviderConfi
   }
 }
 
+/**
+ * A reference to an attribute of a resource. In its own stack, outside functions and iterators (the
+ * library's uses), it is written as `${type.id.attribute}` directly: cdktf's own reference records
+ * a full stack trace when created, and its resolution allocates per key. Anywhere else it resolves
+ * to cdktf's reference, which handles cross-stack outputs and braces.
+ */
+class AttributeReference implements IResolvable {
+  public readonly creationStack: string[] = [];
+  private cdktfReference?: string;
+
+  constructor(private readonly resource: TerraformResource, private readonly attribute: string) {
+    resolvesAlone(this);
+  }
+
+  public resolve(context: IResolveContext): string {
+    if (!context.suppressBraces && !context.iteratorContext && TerraformStack.of(context.scope) === TerraformStack.of(this.resource)) {
+      return `\${${this.resource.terraformResourceType}.${this.resource.friendlyUniqueId}.${this.attribute}}`;
+    }
+    this.cdktfReference ??= this.resource.getStringAttribute(this.attribute);
+    return this.cdktfReference;
+  }
+
+  public toString(): string {
+    return Token.asString(this);
+  }
+}
+
 const names = new WeakMap<TerraformResource, string>();
 
 /** The name of a Kubernetes object as a reference (so Terraform orders what uses it after it); one per object. */
 export function nameOf(resource: TerraformResource): string {
   let name = names.get(resource);
-  if (name === undefined) names.set(resource, (name = resource.getStringAttribute("metadata[0].name")));
+  if (name === undefined) names.set(resource, (name = Token.asString(new AttributeReference(resource, "metadata[0].name"))));
   return name;
 }
 

@@ -1,10 +1,30 @@
 import { IConstruct } from "constructs";
-import { DefaultTokenResolver, StringConcat, Token, Tokenization } from "cdktf";
+import { DefaultTokenResolver, IPostProcessor, IResolvable, IResolveContext, StringConcat, Token, Tokenization } from "cdktf";
 
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
 
 /** Where an encoded token can hide in text: cdktf's string, list and map markers all contain this. */
 const TOKEN_MARKER = "TfToken[";
+const STRING_TOKEN_START = "${TfToken[";
+/**
+ * The library's own tokens (lazy values, same-stack references) resolve from their producer alone:
+ * `resolveFast` calls them directly and walks what they produce, as cdktf's default token resolver
+ * would (resolve, then resolve the result), without its per-key contexts. They register no
+ * post-processor and read only `scope`, `preparing`, `suppressBraces` and `iteratorContext`.
+ */
+const RESOLVES_ALONE = Symbol.for("cdktf-microservice-platform.resolvesAlone");
+
+/** Marks a token of the library as resolving from its producer alone (see `RESOLVES_ALONE`). */
+export function resolvesAlone<T extends IResolvable>(token: T): T {
+  Object.defineProperty(token, RESOLVES_ALONE, { value: true });
+  return token;
+}
+
+/** Whether a value is such a token. */
+export function isResolvedAlone(value: unknown): value is IResolvable {
+  return !!value && typeof value === "object" && RESOLVES_ALONE in value;
+}
+
 /** A number token written into text looks like `-1.8881545897087626e+289`. */
 const NUMBER_IN_TEXT = /\d[eE][-+]?\d/;
 
@@ -22,10 +42,22 @@ const NUMBER_IN_TEXT = /\d[eE][-+]?\d/;
 export function resolveFast(scope: IConstruct, value: unknown, preparing: boolean): unknown {
   const slow = (part: unknown) => Tokenization.resolve(part, { scope, preparing, resolver: RESOLVER });
   if (!fast) return slow(value);
+  const context: IResolveContext = {
+    scope,
+    preparing,
+    resolve: (x: unknown) => walk(x),
+    registerPostProcessor: (_pp: IPostProcessor) => {
+      throw new Error("a token marked resolvesAlone registered a post-processor");
+    },
+  };
   const walk = (part: unknown): unknown => {
     switch (typeof part) {
       case "string":
-        return part.includes(TOKEN_MARKER) || NUMBER_IN_TEXT.test(part) ? slow(part) : part;
+        if (part.includes(TOKEN_MARKER)) {
+          const token = soleToken(part);
+          return token ? walk(token.resolve(context)) : slow(part);
+        }
+        return NUMBER_IN_TEXT.test(part) ? slow(part) : part;
       case "number":
         return Token.isUnresolved(part) ? slow(part) : part;
       case "boolean":
@@ -43,6 +75,7 @@ export function resolveFast(scope: IConstruct, value: unknown, preparing: boolea
           }
           return out;
         }
+        if (isResolvedAlone(part)) return walk(part.resolve(context));
         if (Tokenization.isResolvable(part) || isConstructLike(part)) return slow(part);
         const keys = Object.keys(part);
         if (keys.some((key) => key.includes(TOKEN_MARKER))) return slow(part);
@@ -71,6 +104,13 @@ export function fastResolution(): boolean {
 /** For the differential test only: resolve and assemble stacks with cdktf's own code (`false`), or fast again. */
 export function useFastResolutionForTests(on: boolean): void {
   fast = on;
+}
+
+/** The library token a string stands for when it is exactly one encoded token of one, or undefined. */
+function soleToken(text: string): IResolvable | undefined {
+  if (!text.startsWith(STRING_TOKEN_START) || !text.endsWith("]}") || text.indexOf(STRING_TOKEN_START, 1) >= 0) return undefined;
+  const token = Tokenization.reverseString(text).firstToken;
+  return isResolvedAlone(token) ? token : undefined;
 }
 
 /** A list element that makes cdktf resolve the list as a whole (a list or number-list token). */
