@@ -217,5 +217,12 @@ export const KEDA_RESOURCES: Record<Size, Resources> = {
   [Size.TINY]: { cpu: "20m", memory: "48Mi", memoryLimit: "128Mi" },
 };
 
+/** Most replicas of the HTTP add-on's interceptor (scaled by its own ScaledObject), by size: on one edge node a few proxies carry all its traffic, and 50 would ask for more memory than the node has. */
+export const HTTP_INTERCEPTOR_MAX_REPLICAS: Record<Size, number> = {
+  [Size.LARGE]: 50,
+  [Size.SMALL]: 50,
+  [Size.TINY]: 3,
+};
+
 /** Defaults of a service's autoscaler (KEDA's own defaults, except the maximum). */
 export const AUTOSCALE_DEFAULTS = { maxReplicas: 10, cooldownSeconds: 300, pollingSeconds: 30 } as const;
