@@ -309,6 +309,11 @@ describe("Consul (PRODUCTION)", () => {
     expect(values.connectInject.enabled).toBe(false);
   });
 
+  test("servers request CPU without the chart's 100m CPU limit surviving the merge (a request above its limit is refused)", () => {
+    // The chart's values.yaml at v1.9.11 sets server.resources.limits.cpu: 100m; null deletes it in Helm's merge.
+    expect(values.server.resources).toEqual({ requests: { cpu: "250m", memory: "512Mi" }, limits: { memory: "1Gi", cpu: null } });
+  });
+
   test("servers spread one per zone and apart on nodes, given as the YAML text the chart's tpl expects", () => {
     expect(typeof values.server.topologySpreadConstraints).toBe("string");
     expect(parse(values.server.topologySpreadConstraints)[0]).toMatchObject({

@@ -280,7 +280,9 @@ function consulValues(platform: IPlatform, servers: number, volumeSize: string):
       bootstrapExpect: servers,
       storage: volumeSize,
       storageClass: platform.storageClassName,
-      resources: toChartResources(CONSUL_DEFAULTS[platform.profile.size]),
+      // The chart's default limits.cpu (100m) would survive the merge and sit below our request,
+      // which the API server refuses: the platform limits memory only, so it is removed (null).
+      resources: withoutCpuLimit(toChartResources(CONSUL_DEFAULTS[platform.profile.size])),
       priorityClassName: platform.priorityClassName,
       // The chart renders these two with tpl: they are YAML text (JSON is YAML), not maps.
       affinity: antiAffinity ? JSON.stringify(antiAffinity) : null,
@@ -315,3 +317,8 @@ const CONSUL_SERVER_POD: ChartPodPart = {
     };
   },
 };
+
+/** Chart resources with the chart's default CPU limit removed (Helm deletes a key set to null). */
+function withoutCpuLimit(resources: HelmValues): HelmValues {
+  return { ...resources, limits: { ...(resources.limits as object), cpu: null } };
+}
