@@ -173,6 +173,35 @@ export class ProviderResource<T extends ResourceType = ResourceType> extends Ter
   protected synthesizeAttributes(): { [name: string]: unknown } {
     return this.attributes;
   }
+
+  /**
+   * What cdktf's `TerraformResource.toTerraform()` returns, built directly in the common case (no
+   * overrides, moves, imports, count, for_each, lifecycle, provisioners or connection): cdktf's
+   * version deep-copies every attribute and snake-cases the meta-arguments on each of the three
+   * calls a synthesis makes. Anything else goes through cdktf's own code.
+   */
+  public toTerraform(): { [key: string]: unknown } {
+    const internals = this as unknown as { rawOverrides: object; _imported?: unknown; _movedByTarget?: unknown; _movedById?: unknown; _hasMoved?: boolean };
+    const plain =
+      Object.keys(internals.rawOverrides).length === 0 &&
+      !internals._imported &&
+      !internals._movedByTarget &&
+      !internals._movedById &&
+      !internals._hasMoved &&
+      this.count === undefined &&
+      this.forEach === undefined &&
+      this.lifecycle === undefined &&
+      this.provisioners === undefined &&
+      this.connection === undefined;
+    if (!plain) return super.toTerraform();
+    // Attributes are never changed after this (resolution copies), so a shallow copy is enough.
+    const attributes: Record<string, unknown> = { ...this.attributes };
+    for (const meta of ["count", "lifecycle", "for_each", "connection", "provisioner", "depends_on", "provider"]) delete attributes[meta];
+    if (this.dependsOn !== undefined) attributes.depends_on = this.dependsOn;
+    if (this.provider !== undefined) attributes.provider = this.provider.fqn;
+    attributes["//"] = { ...(attributes["//"] as object | undefined), ...this.constructNodeMetadata };
+    return { resource: { [this.terraformResourceType]: { [this.friendlyUniqueId]: attributes } }, moved: undefined, import: undefined };
+  }
 }
 
 /** The kubernetes or helm provider block, emitted the same way (no binding loaded). */
