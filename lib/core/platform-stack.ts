@@ -3,7 +3,7 @@ import { IConstruct } from "constructs";
 import { Aspects, IResolvable, LocalBackend, TerraformBackend, TerraformElement, TerraformOutput, TerraformResource, TerraformStack, TerraformVariable, Tokenization } from "cdktf";
 import { KubernetesConnection } from "./connection";
 import { emitProvider } from "./provider-resource";
-import { fastResolution, resolveFast } from "./resolve";
+import { fastResolution, prepareTokens, resolveFast } from "./resolve";
 
 /** Props of `PlatformStack`. */
 export interface PlatformStackProps {
@@ -64,7 +64,7 @@ export class PlatformStack extends TerraformStack {
     if (!fastResolution()) return super.prepareStack();
     // cdktf's preparing pass (it registers cross-stack references), with the fast resolver.
     this.ensureBackendExists();
-    for (const element of elementsOf(this)) resolveFast(this, element.toTerraform(), true);
+    for (const element of elementsOf(this)) prepareTokens(this, element.toTerraform());
   }
 
   /**

@@ -40,6 +40,18 @@ const NUMBER_IN_TEXT = /\d[eE][-+]?\d/;
  * every blueprint and example identical to cdktf's own resolution.
  */
 export function resolveFast(scope: IConstruct, value: unknown, preparing: boolean): unknown {
+  return traverse(scope, value, preparing, true);
+}
+
+/**
+ * cdktf's preparing pass over a value (it lets references register cross-stack outputs): every
+ * token is resolved with `preparing`, and nothing is copied, since the result is not used.
+ */
+export function prepareTokens(scope: IConstruct, value: unknown): void {
+  traverse(scope, value, true, false);
+}
+
+function traverse(scope: IConstruct, value: unknown, preparing: boolean, build: boolean): unknown {
   const slow = (part: unknown) => Tokenization.resolve(part, { scope, preparing, resolver: RESOLVER });
   if (!fast) return slow(value);
   const context: IResolveContext = {
@@ -59,7 +71,8 @@ export function resolveFast(scope: IConstruct, value: unknown, preparing: boolea
         }
         return NUMBER_IN_TEXT.test(part) ? slow(part) : part;
       case "number":
-        return Token.isUnresolved(part) ? slow(part) : part;
+        // Token numbers are encoded as doubles near -1.9e289: only those need the full check.
+        return part < -1e288 && Token.isUnresolved(part) ? slow(part) : part;
       case "boolean":
       case "undefined":
       case "bigint":
@@ -68,6 +81,10 @@ export function resolveFast(scope: IConstruct, value: unknown, preparing: boolea
         if (part === null || part instanceof Date) return part;
         if (Array.isArray(part)) {
           if (part.some(isTokenLeaf)) return slow(part);
+          if (!build) {
+            for (const element of part) walk(element);
+            return undefined;
+          }
           const out: unknown[] = [];
           for (const element of part) {
             const resolved = walk(element);
@@ -79,6 +96,10 @@ export function resolveFast(scope: IConstruct, value: unknown, preparing: boolea
         if (Tokenization.isResolvable(part) || isConstructLike(part)) return slow(part);
         const keys = Object.keys(part);
         if (keys.some((key) => key.includes(TOKEN_MARKER))) return slow(part);
+        if (!build) {
+          for (const key of keys) walk((part as Record<string, unknown>)[key]);
+          return undefined;
+        }
         const out: Record<string, unknown> = {};
         for (const key of keys) {
           const resolved = walk((part as Record<string, unknown>)[key]);
@@ -115,7 +136,7 @@ function soleToken(text: string): IResolvable | undefined {
 
 /** A list element that makes cdktf resolve the list as a whole (a list or number-list token). */
 function isTokenLeaf(element: unknown): boolean {
-  return (typeof element === "string" && element.includes(TOKEN_MARKER)) || (typeof element === "number" && Token.isUnresolved(element));
+  return (typeof element === "string" && element.includes(TOKEN_MARKER)) || (typeof element === "number" && element < -1e288 && Token.isUnresolved(element));
 }
 
 /** A construct in the tree is a programming error cdktf reports with its path. */
