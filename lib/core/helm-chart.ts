@@ -1,6 +1,5 @@
 import { Construct } from "constructs";
 import { IResolvable, ITerraformDependable, TerraformResource } from "cdktf";
-import deepmerge from "deepmerge";
 import { Mirror } from "./mirror";
 import { ChartPin } from "./versions";
 import { checkDnsLabel } from "./names";
@@ -64,8 +63,6 @@ export interface HelmChartProps {
    */
   readonly podParts?: ChartPodPart[];
 }
-
-const overwriteArrays = (_target: unknown[], source: unknown[]) => source;
 
 /**
  * A pinned Helm chart with typed default values deep-merged under the user's, rendered once at
@@ -139,8 +136,44 @@ export class HelmChart extends Construct {
   /** The merged values as they will be rendered. */
   public get values(): HelmValues {
     const layers = this.layers.map((layer) => (typeof layer === "function" ? layer() : layer));
-    return deepmerge.all([...layers, this.userValues], { arrayMerge: overwriteArrays }) as HelmValues;
+    return mergeValues(...layers, this.userValues);
   }
+}
+
+/**
+ * Values trees merged left to right, as Helm merges values files: maps merge key by key, anything
+ * else (lists included) is replaced by the later value. The result is a new tree (no map of an
+ * input is shared); values that are not plain maps or lists (tokens) are kept as they are.
+ */
+export function mergeValues(...trees: HelmValues[]): HelmValues {
+  let merged: HelmValues = {};
+  for (const tree of trees) merged = mergeInto(merged, tree) as HelmValues;
+  return merged;
+}
+
+function isPlainMap(value: unknown): value is Record<string, unknown> {
+  if (!value || typeof value !== "object" || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function mergeInto(target: unknown, source: unknown): unknown {
+  if (!isPlainMap(source)) return copyTree(source);
+  const out: Record<string, unknown> = isPlainMap(target) ? { ...target } : {};
+  for (const key of Object.keys(source)) {
+    // Keys that would reach the prototype are not merged (as the deepmerge package did before).
+    if (key === "__proto__" || key === "constructor") continue;
+    out[key] = isPlainMap(out[key]) && isPlainMap(source[key]) ? mergeInto(out[key], source[key]) : copyTree(source[key]);
+  }
+  return out;
+}
+
+function copyTree(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(copyTree);
+  if (!isPlainMap(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) out[key] = copyTree(value[key]);
+  return out;
 }
 
 /** A copy of a JSON tree with every map's keys in order. */

@@ -6,6 +6,7 @@ const RESOLVER = new DefaultTokenResolver(new StringConcat());
 /** Where an encoded token can hide in text: cdktf's string, list and map markers all contain this. */
 const TOKEN_MARKER = "TfToken[";
 const STRING_TOKEN_START = "${TfToken[";
+const LIST_TOKEN_START = "#{TfToken[";
 /**
  * The library's own tokens (lazy values, same-stack references) resolve from their producer alone:
  * `resolveFast` calls them directly and walks what they produce, as cdktf's default token resolver
@@ -136,7 +137,7 @@ function soleToken(text: string): IResolvable | undefined {
 
 /** A list element that makes cdktf resolve the list as a whole (a list or number-list token). */
 function isTokenLeaf(element: unknown): boolean {
-  return (typeof element === "string" && element.includes(TOKEN_MARKER)) || (typeof element === "number" && element < -1e288 && Token.isUnresolved(element));
+  return (typeof element === "string" && element.includes(LIST_TOKEN_START)) || (typeof element === "number" && element < -1e288 && Token.isUnresolved(element));
 }
 
 /** A construct in the tree is a programming error cdktf reports with its path. */
