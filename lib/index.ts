@@ -41,3 +41,7 @@ export * from "./autoscaling/keda";
 export * from "./workloads/team";
 export * from "./workloads/microservice";
 export * from "./platform/microservice-platform";
+export type { Amounts, ContainerSpec, NotCounted, PodAmounts, WorkloadSpec } from "./insight/workload";
+export * from "./insight/footprint";
+export * from "./insight/render";
+export * from "./insight/diagram";

@@ -85,7 +85,7 @@ describe("Target validation", () => {
 
   test("fails on an unknown target option, naming the known ones", () => {
     expect(() => Target.eks({ region: "eu-west-1", zones: ["a", "b", "c"], zone: "a" } as any).validate(scope, 3)).toThrow(
-      '[Target.eks] unknown option "zone" (received: "zone"). Known options are: region, zones, clusterName, connection, ingressClassName.',
+      '[Target.eks] unknown option "zone" (received: "zone"). Known options are: region, zones, clusterName, connection, ingressClassName, nodeSize.',
     );
     expect(() => Target.k3s({ nodes: 3 } as any).validate(scope, 1)).toThrow(/\[Target.k3s\] unknown option "nodes"/);
   });
