@@ -45,3 +45,11 @@ export type { Amounts, ContainerSpec, NotCounted, PodAmounts, WorkloadSpec } fro
 export * from "./insight/footprint";
 export * from "./insight/render";
 export * from "./insight/diagram";
+// Blueprints as data (platform specs in YAML or JSON) and as code (presets): they build platforms.
+export { PlatformSpecError } from "./blueprints/spec-error";
+export { readPlatformSpec, isPlatformSpecDocument } from "./blueprints/source";
+export type { PlatformSpecDocument } from "./blueprints/source";
+export { loadPlatformSpec, platformFromSpec } from "./blueprints/load";
+export type { LoadPlatformSpecOptions } from "./blueprints/load";
+export * from "./blueprints/preset";
+export type { PlatformSpec, ServiceSpecData } from "./blueprints/spec";
