@@ -198,7 +198,7 @@ export class BrokerSync extends Construct {
         ? {
             credentials: credentials
               .map((c) => ({ role: c.role, namespace: c.namespaceName, secret: c.secretName }))
-              .sort((a, b) => a.role.localeCompare(b.role)),
+              .sort((a, b) => (a.role < b.role ? -1 : a.role > b.role ? 1 : 0)),
             credentialLabels: props.platform.labels("broker", "pulsar-credentials"),
             ...(props.kafkaCredentials ? { kafkaKeys: KAFKA_CREDENTIAL_KEYS } : {}),
           }

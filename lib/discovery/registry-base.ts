@@ -93,9 +93,10 @@ export abstract class RegistryBase implements IPlatformComponent, IServiceRegist
     this.entries.set(id, { namespace, group, dataId, format, content: text });
   }
 
-  /** The declared entries, in a stable order. */
+  /** The declared entries, in a stable order (code-point order: the same on every machine, and no collator to load). */
   protected get configEntries(): ConfigEntry[] {
-    return [...this.entries.values()].sort((a, b) => `${a.namespace}/${a.group}/${a.dataId}`.localeCompare(`${b.namespace}/${b.group}/${b.dataId}`));
+    const key = (e: ConfigEntry) => `${e.namespace}/${e.group}/${e.dataId}`;
+    return [...this.entries.values()].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   }
 
   /** Teams of the platform, by namespace name (teams sharing a namespace share its registry namespace). */
