@@ -1,36 +1,83 @@
-// `npm run bench`: times, in fresh processes, the floor (one-resource cdktf stack) and the
-// synthesis of every default blueprint from the compiled output, and prints the ratio.
-import { execFileSync } from "node:child_process";
+// `npm run bench`: times, in fresh processes, from the compiled output:
+//  - the floor (a one-resource cdktf stack) and every default blueprint, and their ratio;
+//  - the `aws` blueprint with 10, 100 and 1,000 plain services (time, peak memory, cost per service);
+//  - the fast path (`node dist/stacks/main.js`) against `npx cdktf synth` run the default way
+//    (the app through ts-node), once (BENCH_CLI=0 skips it).
+// BENCH_RUNS sets the samples per figure (median); BENCH_STRICT=1 fails when a target is missed.
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
-const TARGET_RATIO = 2;
+const TARGETS = { blueprintRatio: 1.5, servicesSeconds: 3, servicesMegabytes: 400, cliSpeedup: 10 };
+const root = join(__dirname, "..", "..");
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
 }
 
-function time(script: string): { seconds: number; stacks: number } {
-  const samples: number[] = [];
-  let stacks = 0;
-  for (let i = 0; i < RUNS; i++) {
-    const outdir = mkdtempSync(join(tmpdir(), "msp-bench-"));
+/** Runs a compiled program in a fresh process with its own output directory: seconds, peak RSS in MB, stacks written. */
+function runOnce(script: string, env: Record<string, string> = {}): { seconds: number; megabytes: number; stacks: number } {
+  const outdir = mkdtempSync(join(tmpdir(), "msp-bench-"));
+  try {
     const started = process.hrtime.bigint();
-    execFileSync(process.execPath, [script], { env: { ...process.env, CDKTF_OUTDIR: outdir }, stdio: ["ignore", "ignore", "inherit"] });
-    samples.push(Number(process.hrtime.bigint() - started) / 1e9);
-    stacks = Object.keys(JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")).stacks).length;
+    // The child reports its own peak RSS (kB on Linux) as its last line of stderr.
+    const child = spawnSync(process.execPath, ["-e", `process.on("exit", () => process.stderr.write("maxrss " + process.resourceUsage().maxRSS + "\\n")); require(${JSON.stringify(script)});`], {
+      env: { ...process.env, ...env, CDKTF_OUTDIR: outdir },
+      encoding: "utf8",
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    if (child.status !== 0) throw new Error(`${script} failed:\n${child.stderr}`);
+    const rss = /maxrss (\d+)/.exec(child.stderr);
+    const stacks = Object.keys(JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")).stacks).length;
+    return { seconds, megabytes: rss ? Number(rss[1]) / 1024 : NaN, stacks };
+  } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
-  return { seconds: median(samples), stacks };
 }
 
-const floor = time(join(__dirname, "bench-floor.js"));
-const platform = time(join(__dirname, "..", "stacks", "main.js"));
-const ratio = platform.seconds / floor.seconds;
-console.log(`floor (1 stack, 1 resource):       ${floor.seconds.toFixed(3)} s (median of ${RUNS})`);
-console.log(`all blueprints (${platform.stacks} stacks):        ${platform.seconds.toFixed(3)} s (median of ${RUNS})`);
-console.log(`ratio: ${ratio.toFixed(2)}x (target <= ${TARGET_RATIO}x)`);
-if (process.env.BENCH_STRICT === "1" && ratio > TARGET_RATIO) process.exit(1);
+function measure(script: string, env: Record<string, string> = {}, runs = RUNS): { seconds: number; megabytes: number; stacks: number } {
+  const samples = Array.from({ length: runs }, () => runOnce(script, env));
+  return { seconds: median(samples.map((s) => s.seconds)), megabytes: Math.max(...samples.map((s) => s.megabytes)), stacks: samples[0].stacks };
+}
+
+const misses: string[] = [];
+const line = (label: string, value: string) => console.log(`${label.padEnd(44)}${value}`);
+
+const floor = measure(join(__dirname, "bench-floor.js"));
+const blueprints = measure(join(root, "dist", "stacks", "main.js"));
+const ratio = blueprints.seconds / floor.seconds;
+line("floor (1 stack, 1 resource)", `${floor.seconds.toFixed(3)} s`);
+line(`all default blueprints (${blueprints.stacks} stacks)`, `${blueprints.seconds.toFixed(3)} s  = ${ratio.toFixed(2)}x the floor (target <= ${TARGETS.blueprintRatio}x)`);
+if (ratio > TARGETS.blueprintRatio) misses.push(`blueprints at ${ratio.toFixed(2)}x the floor`);
+
+const services = [10, 100, 1000].map((count) => ({ count, ...measure(join(__dirname, "bench-services.js"), { SERVICES: String(count) }, count === 1000 ? Math.min(RUNS, 3) : RUNS) }));
+for (const s of services) line(`aws + ${s.count} services`, `${s.seconds.toFixed(3)} s, ${s.megabytes.toFixed(0)} MB peak`);
+const [ten, , thousand] = services;
+const perService = ((thousand.seconds - ten.seconds) / (thousand.count - ten.count)) * 1000;
+const perServiceMb = ((thousand.megabytes - ten.megabytes) / (thousand.count - ten.count)) * 1024;
+line("cost per service (10 -> 1,000)", `${perService.toFixed(2)} ms, ${perServiceMb.toFixed(0)} kB`);
+line("1,000 services target", `<= ${TARGETS.servicesSeconds} s and <= ${TARGETS.servicesMegabytes} MB`);
+if (thousand.seconds > TARGETS.servicesSeconds) misses.push(`1,000 services in ${thousand.seconds.toFixed(2)} s`);
+if (thousand.megabytes > TARGETS.servicesMegabytes) misses.push(`1,000 services at ${thousand.megabytes.toFixed(0)} MB`);
+
+if (process.env.BENCH_CLI !== "0") {
+  const outdir = mkdtempSync(join(tmpdir(), "msp-bench-cli-"));
+  const started = process.hrtime.bigint();
+  execFileSync("npx", ["cdktf", "synth", "--app", "npx ts-node -P tsconfig.json stacks/main.ts", "--output", outdir], {
+    cwd: root,
+    env: { ...process.env, CHECKPOINT_DISABLE: "1" },
+    stdio: "ignore",
+  });
+  const cli = Number(process.hrtime.bigint() - started) / 1e9;
+  rmSync(outdir, { recursive: true, force: true });
+  const speedup = cli / blueprints.seconds;
+  line("npx cdktf synth (app through ts-node)", `${cli.toFixed(2)} s; the fast path is ${speedup.toFixed(1)}x faster (target >= ${TARGETS.cliSpeedup}x)`);
+  if (speedup < TARGETS.cliSpeedup) misses.push(`fast path only ${speedup.toFixed(1)}x faster than npx cdktf synth`);
+}
+
+console.log(misses.length === 0 ? "every target met" : `missed: ${misses.join("; ")}`);
+if (process.env.BENCH_STRICT === "1" && misses.length > 0) process.exit(1);
