@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { App, Fn, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
+import { App, Aspects, Fn, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
+import { Lazy } from "../lib/core/lazy";
 import { resolveFast, useFastResolutionForTests } from "../lib/core/resolve";
 import { PlatformStack } from "../lib/core/platform-stack";
 import { KubernetesConnection } from "../lib/core/connection";
@@ -81,5 +82,38 @@ describe("the fast resolver writes what cdktf's resolver writes", () => {
     const fast = synthesize(build, true);
     expect(differing(fast, synthesize(build, false))).toEqual([]);
     expect(fast.get("stacks/t-base/cdk.tf.json")).toContain('"x": "y"');
+  });
+
+  test("a user's aspect that changes an element after preparation is seen in the output (nothing prepared is kept then)", () => {
+    let replicas = 1;
+    const build = (outdir: string) => {
+      const app = new App({ outdir });
+      const stack = new PlatformStack(app, "t-base", { connection: KubernetesConnection.kubeconfig(), platformName: "t" });
+      const cm = emitResource(stack, "Cm", "kubernetes_config_map_v1", { metadata: { name: "cm" }, data: { replicas: Lazy.stringValue({ produce: () => String(replicas) }) } });
+      // cdktf runs the aspects of each stack and below (not the app's) before writing the stack.
+      Aspects.of(stack).add({ visit: (node) => { if (node === cm) replicas = 3; } });
+      app.synth();
+    };
+    replicas = 1;
+    const fast = synthesize(build, true);
+    replicas = 1;
+    const cdktf = synthesize(build, false);
+    expect(differing(fast, cdktf)).toEqual([]);
+    expect(fast.get("stacks/t-base/cdk.tf.json")).toContain('"replicas": "3"');
+  });
+
+  test("a second synthesis after a change resolves anew", () => {
+    const outdir = mkdtempSync(join(tmpdir(), "msp-resolve-twice-"));
+    try {
+      let value = "first";
+      const app = new App({ outdir });
+      const stack = new PlatformStack(app, "t-base", { connection: KubernetesConnection.kubeconfig(), platformName: "t" });
+      emitResource(stack, "Cm", "kubernetes_config_map_v1", { metadata: { name: "cm" }, data: { value: Lazy.stringValue({ produce: () => value }) } });
+      app.synth();
+      value = "second";
+      expect(JSON.stringify(stack.toTerraform())).toContain('"value":"second"');
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
   });
 });

@@ -3,7 +3,7 @@ import { IConstruct } from "constructs";
 import { Aspects, IResolvable, LocalBackend, TerraformBackend, TerraformElement, TerraformOutput, TerraformResource, TerraformStack, TerraformVariable, Tokenization } from "cdktf";
 import { KubernetesConnection } from "./connection";
 import { emitProvider } from "./provider-resource";
-import { fastResolution, prepareTokens, resolveFast } from "./resolve";
+import { fastResolution, forgetPrepared, isReadOnlyAspect, keepPrepared, prepareTokens, readOnlyAspect, resolvedInPreparation, resolveFast } from "./resolve";
 
 /** Props of `PlatformStack`. */
 export interface PlatformStackProps {
@@ -33,7 +33,7 @@ export class PlatformStack extends TerraformStack {
     this.platformName = props.platformName;
     // Providers are decided once every resource exists: aspects run in `app.synth()` and in
     // `Testing.synth()` alike, after the program has built its constructs.
-    Aspects.of(this).add({ visit: (node) => node === this && this.addProviders() });
+    Aspects.of(this).add(readOnlyAspect({ visit: (node: IConstruct) => node === this && this.addProviders() }));
   }
 
   /**
@@ -62,9 +62,21 @@ export class PlatformStack extends TerraformStack {
       new LocalBackend(this, { path: `../../../terraform.${this.node.id}.tfstate` });
     }
     if (!fastResolution()) return super.prepareStack();
-    // cdktf's preparing pass (it registers cross-stack references), with the fast resolver.
+    // cdktf's preparing pass (it registers cross-stack references), with the fast resolver. What it
+    // resolves is kept for the synthesis when nothing can change an element in between: only the
+    // library's read-only aspects run there (a user's aspect may change anything, so then nothing
+    // is kept). Preparing and final resolution differ only in registering cross-stack references.
     this.ensureBackendExists();
-    for (const element of elementsOf(this)) prepareTokens(this, element.toTerraform());
+    const keep = onlyReadOnlyAspects(this);
+    for (const element of elementsOf(this)) {
+      const fragment = element.toTerraform();
+      if (keep) {
+        keepPrepared(element, resolveFast(this, fragment, true));
+      } else {
+        forgetPrepared(element);
+        prepareTokens(this, fragment);
+      }
+    }
   }
 
   /**
@@ -91,9 +103,16 @@ export class PlatformStack extends TerraformStack {
       deepMerge(outputs, nested as object);
     }
     const tf: Record<string, unknown> = { "//": { metadata, outputs } };
-    for (const element of elements) deepMerge(tf, resolveFast(this, element.toTerraform(), false) as object);
-    deepMerge(tf, internals.rawOverrides);
-    return resolveFast(this, tf, false) as { [key: string]: unknown };
+    for (const element of elements) {
+      // A kept fragment is used once: a later synthesis (Testing.synth after a change) resolves anew.
+      const fragment = resolvedInPreparation(element) ?? resolveFast(this, element.toTerraform(), false);
+      forgetPrepared(element);
+      deepMerge(tf, fragment as object);
+    }
+    // Fragments are resolved already; cdktf resolves the merged document once more, which only
+    // changes the stack's own overrides.
+    deepMerge(tf, resolveFast(this, internals.rawOverrides, false) as object);
+    return tf;
   }
 
   /** Adds the kubernetes and helm providers that the stack's resources use, once. */
@@ -154,6 +173,21 @@ export class PlatformStack extends TerraformStack {
 export function waitForRolloutOf(scope: Construct): boolean | IResolvable {
   const stack = TerraformStack.of(scope);
   return stack instanceof PlatformStack ? stack.waitForRollout : true;
+}
+
+const aspectChecks = new WeakMap<IConstruct, { by: PlatformStack; readOnly: boolean }>();
+
+/**
+ * Whether every aspect in the stack's app is one of the library's read-only ones. Checked by the
+ * first stack prepared (again on every synthesis, as it is prepared first each time) and shared.
+ */
+function onlyReadOnlyAspects(stack: PlatformStack): boolean {
+  const root = stack.node.root;
+  const memo = aspectChecks.get(root);
+  if (memo && memo.by !== stack) return memo.readOnly;
+  const readOnly = root.node.findAll().every((c) => Aspects.of(c).all.every((aspect) => isReadOnlyAspect(aspect)));
+  aspectChecks.set(root, { by: stack, readOnly });
+  return readOnly;
 }
 
 /** The stack's Terraform elements, depth first, not descending into nested stacks (as cdktf collects them). */

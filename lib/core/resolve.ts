@@ -116,6 +116,40 @@ function traverse(scope: IConstruct, value: unknown, preparing: boolean, build: 
   return walk(value);
 }
 
+const READ_ONLY_ASPECTS = new WeakSet<object>();
+
+/**
+ * Marks one of the library's aspects as one that only reads the tree (the policy pack) or only
+ * adds new elements (the providers): it changes no element already resolved, so stacks may keep
+ * what their preparing pass resolved (see `PlatformStack`).
+ */
+export function readOnlyAspect<T extends object>(aspect: T): T {
+  READ_ONLY_ASPECTS.add(aspect);
+  return aspect;
+}
+
+/** Whether an aspect was marked with `readOnlyAspect`. */
+export function isReadOnlyAspect(aspect: object): boolean {
+  return READ_ONLY_ASPECTS.has(aspect);
+}
+
+const prepared = new WeakMap<object, unknown>();
+
+/** Keeps what an element resolved to in its stack's preparing pass, for the synthesis that follows. */
+export function keepPrepared(element: object, fragment: unknown): void {
+  prepared.set(element, fragment);
+}
+
+/** Forgets it (the element's stack could not keep it). */
+export function forgetPrepared(element: object): void {
+  prepared.delete(element);
+}
+
+/** What an element resolved to in the preparing pass, if kept; undefined otherwise. */
+export function resolvedInPreparation(element: object): unknown {
+  return prepared.get(element);
+}
+
 let fast = true;
 
 /** Whether stacks use `resolveFast` (and their own assembly); false only in the differential test. */

@@ -1,6 +1,6 @@
 import { IConstruct } from "constructs";
 import { Annotations, Aspects, IAspect, TerraformResource, TerraformStack } from "cdktf";
-import { resolveFast } from "../resolve";
+import { readOnlyAspect, resolveFast, resolvedInPreparation } from "../resolve";
 import { check, checkKnownOptions, ErrorSite } from "../errors";
 import { HelmChart } from "../helm-chart";
 import { podFromChart, podFromProvider, providerPodSpec, PodView } from "./pod-view";
@@ -61,7 +61,7 @@ export class PolicyPack implements IAspect {
   /** Applies the pack to a stack: the aspect, the validation that fails on errors, the report. */
   public applyTo(stack: TerraformStack): void {
     stack.node.addValidation({ validate: () => this.errorsOf(stack) });
-    Aspects.of(stack).add(this);
+    Aspects.of(stack).add(readOnlyAspect(this));
   }
 
   public visit(node: IConstruct): void {
@@ -74,8 +74,7 @@ export class PolicyPack implements IAspect {
     const isWorkload = WORKLOADS.includes(type);
     if (!isWorkload && !JUDGED_RESOURCES.includes(type)) return;
     const stack = TerraformStack.of(node);
-    const raw = (node as unknown as { toTerraform(): unknown }).toTerraform();
-    const tf = resolveFast(stack, raw, false) as { resource: Record<string, Record<string, Record<string, unknown>>> };
+    const tf = (resolvedInPreparation(node) ?? resolveFast(stack, node.toTerraform(), false)) as { resource: Record<string, Record<string, Record<string, unknown>>> };
     const attributes = Object.values(tf.resource[type])[0];
     for (const rule of RULES) if (rule.resource) this.record(node, rule, rule.resource(type, attributes), node.node.path);
     if (isWorkload) {
