@@ -43,6 +43,8 @@ export const MAX_SCANNED_RUN = 2048;
 
 /** Where `text` has a run cdktf cannot scan quickly, or undefined. */
 export function slowTokenRun(text: string): { start: number; length: number } | undefined {
+  // Most text is shorter than a run that matters.
+  if (text.length <= MAX_SCANNED_RUN) return undefined;
   let start = -1;
   for (let i = 0; i <= text.length; i++) {
     const c = text.charCodeAt(i);
