@@ -77,11 +77,14 @@ describe("the fast resolver writes what cdktf's resolver writes", () => {
       const stack = new PlatformStack(app, "t-base", { connection: KubernetesConnection.kubeconfig(), platformName: "t" });
       emitResource(stack, "Ns", "kubernetes_namespace_v1", { metadata: { name: "t" } });
       stack.addOverride("locals.x", "y");
+      // An undefined value deletes what the document has there.
+      stack.addOverride("terraform.backend", undefined);
       app.synth();
     };
     const fast = synthesize(build, true);
     expect(differing(fast, synthesize(build, false))).toEqual([]);
     expect(fast.get("stacks/t-base/cdk.tf.json")).toContain('"x": "y"');
+    expect(JSON.parse(fast.get("stacks/t-base/cdk.tf.json")!).terraform.backend).toBeUndefined();
   });
 
   test("a user's aspect that changes an element after preparation is seen in the output (nothing prepared is kept then)", () => {

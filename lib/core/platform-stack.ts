@@ -109,9 +109,11 @@ export class PlatformStack extends TerraformStack {
       forgetPrepared(element);
       deepMerge(tf, fragment as object);
     }
-    // Fragments are resolved already; cdktf resolves the merged document once more, which only
-    // changes the stack's own overrides.
-    deepMerge(tf, resolveFast(this, internals.rawOverrides, false) as object);
+    // The stack's overrides are merged as given (an undefined value deletes), then the parts they
+    // touched are resolved: cdktf resolves the whole merged document once more, but every fragment
+    // in it is resolved already.
+    deepMerge(tf, internals.rawOverrides);
+    for (const key of Object.keys(internals.rawOverrides)) if (key in tf) tf[key] = resolveFast(this, tf[key], false);
     return tf;
   }
 
@@ -205,6 +207,11 @@ function deepMerge(target: Record<string, unknown>, source: object): Record<stri
   for (const [key, value] of Object.entries(source)) {
     if (value !== null && typeof value === "object" && !Array.isArray(value)) {
       if (Tokenization.isResolvable(value)) {
+        target[key] = value;
+        continue;
+      }
+      if (!(key in target)) {
+        // Nothing to merge with: the (resolved, unshared) value is taken as it is, not copied.
         target[key] = value;
         continue;
       }

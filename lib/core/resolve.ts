@@ -26,8 +26,8 @@ export function isResolvedAlone(value: unknown): value is IResolvable {
   return !!value && typeof value === "object" && RESOLVES_ALONE in value;
 }
 
-/** A number token written into text looks like `-1.8881545897087626e+289`. */
-const NUMBER_IN_TEXT = /\d[eE][-+]?\d/;
+/** A number token written into text looks like `-1.8881545897087626e+289` (token doubles lie between -1.88e289 and -1.95e289). */
+const NUMBER_IN_TEXT = /e\+2\d\d/;
 
 /**
  * What cdktf's resolver returns for `value`, without its cost where nothing needs resolving.
