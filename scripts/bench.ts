@@ -19,7 +19,7 @@ function median(values: number[]): number {
 }
 
 /** Runs a compiled program in a fresh process with its own output directory: seconds, peak RSS in MB, stacks written. */
-function runOnce(script: string, env: Record<string, string> = {}): { seconds: number; megabytes: number; stacks: number } {
+function runOnce(script: string, env: Record<string, string> = {}): { seconds: number; megabytes: number; stacks: number; resources: number } {
   const outdir = mkdtempSync(join(tmpdir(), "msp-bench-"));
   try {
     const started = process.hrtime.bigint();
@@ -32,27 +32,36 @@ function runOnce(script: string, env: Record<string, string> = {}): { seconds: n
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     if (child.status !== 0) throw new Error(`${script} failed:\n${child.stderr}`);
     const rss = /maxrss (\d+)/.exec(child.stderr);
-    const stacks = Object.keys(JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")).stacks).length;
-    return { seconds, megabytes: rss ? Number(rss[1]) / 1024 : NaN, stacks };
+    const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) as { stacks: Record<string, { synthesizedStackPath: string }> };
+    let resources = 0;
+    for (const stack of Object.values(manifest.stacks)) {
+      const tf = JSON.parse(readFileSync(join(outdir, stack.synthesizedStackPath), "utf8")) as { resource?: Record<string, object> };
+      for (const byId of Object.values(tf.resource ?? {})) resources += Object.keys(byId).length;
+    }
+    return { seconds, megabytes: rss ? Number(rss[1]) / 1024 : NaN, stacks: Object.keys(manifest.stacks).length, resources };
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
 }
 
-function measure(script: string, env: Record<string, string> = {}, runs = RUNS): { seconds: number; megabytes: number; stacks: number } {
+function measure(script: string, env: Record<string, string> = {}, runs = RUNS): { seconds: number; megabytes: number; stacks: number; resources: number } {
   const samples = Array.from({ length: runs }, () => runOnce(script, env));
-  return { seconds: median(samples.map((s) => s.seconds)), megabytes: Math.max(...samples.map((s) => s.megabytes)), stacks: samples[0].stacks };
+  return { seconds: median(samples.map((s) => s.seconds)), megabytes: Math.max(...samples.map((s) => s.megabytes)), stacks: samples[0].stacks, resources: samples[0].resources };
 }
 
 const misses: string[] = [];
-const line = (label: string, value: string) => console.log(`${label.padEnd(44)}${value}`);
+const line = (label: string, value: string) => console.log(`${label.padEnd(56)}${value}`);
 
 const floor = measure(join(__dirname, "bench-floor.js"));
 const blueprints = measure(join(root, "dist", "stacks", "main.js"));
 const ratio = blueprints.seconds / floor.seconds;
 line("floor (1 stack, 1 resource)", `${floor.seconds.toFixed(3)} s`);
-line(`all default blueprints (${blueprints.stacks} stacks)`, `${blueprints.seconds.toFixed(3)} s  = ${ratio.toFixed(2)}x the floor (target <= ${TARGETS.blueprintRatio}x)`);
+line(`all default blueprints (${blueprints.stacks} stacks, ${blueprints.resources} resources)`, `${blueprints.seconds.toFixed(3)} s  = ${ratio.toFixed(2)}x the floor (target <= ${TARGETS.blueprintRatio}x)`);
 if (ratio > TARGETS.blueprintRatio) misses.push(`blueprints at ${ratio.toFixed(2)}x the floor`);
+// For scale: plain cdktf (generated bindings, no platform) writing as many stacks and resources.
+const perStack = String(Math.round(blueprints.resources / blueprints.stacks));
+const sameSize = measure(join(__dirname, "bench-floor.js"), { FLOOR_STACKS: String(blueprints.stacks), FLOOR_RESOURCES: perStack });
+line(`plain cdktf, ${blueprints.stacks} stacks x ${perStack} namespaces`, `${sameSize.seconds.toFixed(3)} s  = ${(sameSize.seconds / floor.seconds).toFixed(2)}x the floor (reference, no target)`);
 
 const services = [10, 100, 1000].map((count) => ({ count, ...measure(join(__dirname, "bench-services.js"), { SERVICES: String(count) }, count === 1000 ? Math.min(RUNS, 3) : RUNS) }));
 for (const s of services) line(`aws + ${s.count} services`, `${s.seconds.toFixed(3)} s, ${s.megabytes.toFixed(0)} MB peak`);

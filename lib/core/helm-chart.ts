@@ -77,7 +77,8 @@ export class HelmChart extends Construct {
   public readonly podParts: readonly ChartPodPart[];
   private readonly layers: (HelmValues | (() => HelmValues))[] = [];
   private readonly userValues: HelmValues;
-  private cache?: string;
+  /** The values as rendered for synthesis, and their text; cleared by addValues(). */
+  private cache?: { values: HelmValues; text: string };
 
   constructor(scope: Construct, id: string, props: HelmChartProps) {
     super(scope, id);
@@ -129,12 +130,23 @@ export class HelmChart extends Construct {
    * rendered once per change.
    */
   private rendered(): string {
-    this.cache ??= escapeTemplates(JSON.stringify(sortedKeys(this.values), null, 2));
-    return this.cache;
+    if (!this.cache) {
+      const values = this.merged();
+      this.cache = { values, text: escapeTemplates(JSON.stringify(sortedKeys(values), null, 2)) };
+    }
+    return this.cache.text;
   }
 
-  /** The merged values as they will be rendered. */
+  /**
+   * The merged values as they will be rendered; once synthesis has rendered them, exactly those
+   * (what the policy pack and the reports read is what is written). A copy: changing it changes
+   * nothing.
+   */
   public get values(): HelmValues {
+    return this.cache ? mergeValues(this.cache.values) : this.merged();
+  }
+
+  private merged(): HelmValues {
     const layers = this.layers.map((layer) => (typeof layer === "function" ? layer() : layer));
     return mergeValues(...layers, this.userValues);
   }

@@ -66,7 +66,8 @@ export class PolicyPack implements IAspect {
 
   public visit(node: IConstruct): void {
     if (node instanceof HelmChart) {
-      for (const part of node.podParts) this.judgePod(node, podFromChart(`${node.node.path}`, node.values, part));
+      const values = node.values;
+      for (const part of node.podParts) this.judgePod(node, podFromChart(`${node.node.path}`, values, part));
       return;
     }
     if (!(node instanceof TerraformResource)) return;
