@@ -1,8 +1,9 @@
 // `npm run report`: for every default blueprint (BLUEPRINTS=edge,aws for some), the CPU and memory
 // requests and limits and the volumes of each part, component and zone, against the node where
-// its size is known. Exits 1 when a single-node blueprint does not fit its node.
+// its size is known. Exits 1 when a single-node blueprint does not fit its node, a pod is larger
+// than the node, or the API server would refuse a pod.
 import { App } from "cdktf";
-import { PlatformConfigError, platformFootprint, renderFootprint } from "../lib";
+import { footprintFailures, PlatformConfigError, platformFootprint, renderFootprint } from "../lib";
 import { BLUEPRINTS } from "../stacks/blueprints";
 
 function main(): number {
@@ -18,8 +19,9 @@ function main(): number {
     if (wanted.length > 0 && !wanted.includes(name)) continue;
     const footprint = platformFootprint(build(app));
     console.log(`\n${renderFootprint(footprint)}`);
-    if (footprint.node && footprint.zones.length === 1 && !footprint.node.fitsOneNode) failing++;
-    if (footprint.invalid.length > 0) failing++;
+    const failures = footprintFailures(footprint);
+    for (const failure of failures) console.error(failure);
+    failing += failures.length;
   }
   return failing > 0 ? 1 : 0;
 }

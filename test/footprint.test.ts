@@ -3,7 +3,10 @@ import {
   PlatformFootprint, platformFootprint, Profile, renderFootprint, SERVICE_RESOURCES, Size, Target, Totals, Tracing,
 } from "../lib";
 import { CHART_DEFAULTS, READABLE_CHARTS } from "../lib/insight/chart-workloads";
+import { footprintFailures } from "../lib/insight/render";
+import { formatBytes } from "../lib/insight/workload";
 import { Testing } from "cdktf";
+import { Release } from "@cdktf/provider-helm/lib/release";
 import { BLUEPRINTS } from "../stacks/blueprints";
 import { chartKeys, unknownPaths } from "./chart-keys";
 import { failure, testApp } from "./helpers";
@@ -130,13 +133,13 @@ describe("footprint", () => {
     expect(part(edge, "broker", "cluster metadata init").pod.requests).toEqual({ cpu: 100, memory: 256 * 2 ** 20 });
   });
 
-  test("zones: spread parts put ceil(pods / zones) in the worst zone, unspread parts all of theirs", () => {
+  test("zones: hard-spread parts put ceil(pods / zones) in the worst zone, the others all of theirs", () => {
     expect(aws.zones).toEqual(["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
     const bookies = part(aws, "broker", "bookies");
     expect(bookies.spread).toBe("hard");
     expect(bookies.worstZone.pods).toBe(2);
     expect(bookies.worstZone.volumes).toBe(bookies.totals.volumes / 3);
-    expect(part(aws, "keda", "operator").worstZone.pods).toBe(1); // 2 replicas, preferred over 3 zones
+    expect(part(aws, "keda", "operator").worstZone.pods).toBe(2); // 2 replicas, preferred over 3 zones: nothing keeps them apart
     const coordinator = part(aws, "broker", "Oxia coordinator");
     expect(coordinator.spread).toBe("none");
     expect(coordinator.worstZone.pods).toBe(1);
@@ -165,7 +168,10 @@ describe("footprint", () => {
     const f = platformFootprint(platform);
     expect(f.node!.source).toBe("the target's nodeSize");
     expect(f.node!.allocatable).toEqual({ cpu: 3920, memory: 14 * 2 ** 30 });
-    expect(f.node!.nodesPerZone).toBe(Math.max(1, Math.ceil(f.worstZone.requests.cpu / 3920), Math.ceil(f.worstZone.requests.memory / (14 * 2 ** 30))));
+    // At least: the running requests over 3 zones of equal size.
+    expect(f.node!.nodesPerZone).toBe(Math.max(1, Math.ceil(f.running.requests.cpu / 3 / 3920), Math.ceil(f.running.requests.memory / 3 / (14 * 2 ** 30))));
+    expect(f.node!.nodesForWorstZone).toBe(Math.max(1, Math.ceil(f.worstZone.requests.cpu / 3920), Math.ceil(f.worstZone.requests.memory / (14 * 2 ** 30))));
+    expect(f.node!.nodesForEvenZone).toBe(Math.max(1, Math.ceil(f.evenZone.requests.cpu / 3920), Math.ceil(f.evenZone.requests.memory / (14 * 2 ** 30))));
     expect(renderFootprint(f)).toContain(`- Nodes per zone: at least ${f.node!.nodesPerZone}`);
     // No size given, no profile node: nothing to compare with.
     expect(aws.node).toBeUndefined();
@@ -200,6 +206,128 @@ describe("footprint", () => {
       return platform.stacks.map((stack) => Testing.synth(stack));
     };
     expect(synthAll(true)).toEqual(synthAll(false));
+  });
+
+  test("the Dapr scheduler counts the 3 members its template fixes, with or without HA; where the zone analysis counts otherwise, the report says so", () => {
+    const app = testApp();
+    const dapr = new DaprRuntime({ scheduler: true });
+    const platform = new MicroservicePlatform(app, "dev", { target: Target.kind(), profile: Profile.DEV, broker: false, components: [dapr] });
+    const f = platformFootprint(platform);
+    // dapr_scheduler_statefulset.yaml at v1.18.3: `replicas: 3` and a 3-member --etcd-initial-cluster whatever
+    // global.ha says, in memory without HA (inMemoryStorage: no volume claim), kept apart by global.ha's
+    // anti-affinity policy (preferred), which this template renders without HA too.
+    const scheduler = part(f, "dapr", "scheduler");
+    expect([scheduler.replicas, scheduler.spread, scheduler.volumes]).toEqual([3, "preferred", []]);
+    // Placement follows HA (1 member, no anti-affinity without it).
+    expect([part(f, "dapr", "placement").replicas, part(f, "dapr", "placement").spread]).toEqual([1, "none"]);
+    // Every zone group of the runtime is matched to its part; those whose count or spread differ are listed.
+    const groups = dapr.zoneGroups();
+    expect(groups.map((g) => part(f, "dapr", g.part).zoneGroup)).toEqual(groups);
+    const differing = groups.filter((g) => g.members !== part(f, "dapr", g.part).replicas || g.spread !== part(f, "dapr", g.part).spread).map((g) => `dapr/${g.part}`);
+    expect(f.zoneAnalysisDiffers.map((d) => d.part)).toEqual(differing);
+    if (differing.length > 0) expect(renderFootprint(f)).toContain("- The zone analysis counts otherwise: dapr/scheduler runs 3 pods, spread preferred");
+    // The default blueprints agree everywhere.
+    expect([edge.zoneAnalysisDiffers, aws.zoneAnalysisDiffers]).toEqual([[], []]);
+  });
+
+  test("a single-zone cloud target with a nodeSize is sized in nodes, not judged as one node", () => {
+    const platform = new MicroservicePlatform(testApp(), "onezone", {
+      target: Target.eks({ region: "eu-west-1", zones: ["a"], nodeSize: { cpu: "2", memory: "4Gi" } }),
+      profile: Profile.DEV,
+      components: [new Nacos(), new DaprRuntime(), new Keda()],
+    });
+    const f = platformFootprint(platform);
+    const n = f.node!;
+    expect([f.singleNode, f.zones]).toEqual([false, ["one zone"]]);
+    expect(n.nodesPerZone).toBe(Math.max(1, Math.ceil(f.running.requests.cpu / 2000), Math.ceil(f.running.requests.memory / (4 * 2 ** 30))));
+    expect(n.nodesPerZone).toBeGreaterThan(1);
+    const text = renderFootprint(f);
+    expect(text).toContain(`- Nodes: at least ${n.nodesPerZone} for the running requests`);
+    expect(text).not.toContain("Fits one node");
+    expect(text).not.toContain("Pending");
+    expect(text).not.toContain("overcommitted");
+    // Only a single-node target fails the report for not fitting one node.
+    expect(n.fitsOneNode).toBe(false);
+    expect(footprintFailures(f)).toEqual([]);
+    const edgeOnSmallNode = platformFootprint(new MicroservicePlatform(testApp(), "small", { target: Target.k3s({ nodeSize: { cpu: "500m", memory: "1Gi" } }), profile: Profile.EDGE }));
+    expect(footprintFailures(edgeOnSmallNode)).toEqual([expect.stringContaining("does not fit its node")]);
+    expect(footprintFailures(edge)).toEqual([]);
+  });
+
+  test("the worst zone is an upper bound: only a hard spread is counted as even, with the even spread shown beside it", () => {
+    const operator = part(aws, "keda", "operator"); // 2 replicas, preferred over 3 zones
+    expect(operator.spread).toBe("preferred");
+    expect([operator.worstZone.pods, operator.evenZone.pods]).toEqual([2, 1]);
+    const bookies = part(aws, "broker", "bookies"); // hard
+    expect([bookies.worstZone.pods, bookies.evenZone.pods]).toEqual([2, 2]);
+    expect(flat(aws.evenZone)).toEqual(add(aws.parts.filter((p) => RUNNING.includes(p.kind)).map((p) => p.evenZone)));
+    expect(aws.evenZone.requests.memory).toBeLessThan(aws.worstZone.requests.memory);
+    expect(renderFootprint(aws)).toContain("with every spread honoured, the busiest holds at most");
+  });
+
+  test("the node a profile is made for is used only on the single-node k3s target", () => {
+    const tinyOnEks = platformFootprint(new MicroservicePlatform(testApp(), "tiny", { target: Target.eks({ region: "eu-west-1", zones: ["a", "b", "c"] }), profile: Profile.PRODUCTION.with({ size: Size.TINY }) }));
+    expect(tinyOnEks.node).toBeUndefined();
+    expect(renderFootprint(tinyOnEks)).toContain("Node size: unknown");
+    const edgeOnKind = platformFootprint(new MicroservicePlatform(testApp(), "kindedge", { target: Target.kind(), profile: Profile.EDGE }));
+    expect(edgeOnKind.node).toBeUndefined();
+    expect(edge.node!.source).toBe("the node the edge profile is made for");
+  });
+
+  test("the largest pod is named by memory and by CPU", () => {
+    const running = edge.parts.filter((p) => RUNNING.includes(p.kind) && p.containers.length > 0);
+    const { memory, cpu } = edge.node!.largestPods;
+    expect(memory.requests.memory).toBe(Math.max(...running.map((p) => p.pod.requests.memory)));
+    expect(cpu.requests.cpu).toBe(Math.max(...running.map((p) => p.pod.requests.cpu)));
+    expect(cpu.part).toBe("broker/Oxia servers");
+    expect(renderFootprint(edge)).toContain(`- Largest pods: by memory ${memory.part}`);
+    expect(renderFootprint(edge)).toContain(`by CPU ${cpu.part}`);
+  });
+
+  test("a team's quota caps its services at the autoscalers' maximum, and the report says it binds", () => {
+    const q = edge.quotas.find((x) => x.component === "services (edge-apps)")!;
+    const services = edge.parts.filter((p) => p.component === "services (edge-apps)" && RUNNING.includes(p.kind));
+    const at = (pick: (p: FootprintPart) => number) => services.reduce((n, p) => n + pick(p) * (p.autoscaled ? p.autoscaled.max : p.replicas), 0);
+    expect(q.hard).toEqual({ "requests.cpu": 2000, "requests.memory": 4 * 2 ** 30, "limits.memory": 4 * 2 ** 30, pods: 30 });
+    expect(q.atMaximum["limits.memory"]).toBe(at((p) => p.pod.limits.memory!));
+    expect(q.atMaximum["limits.memory"]).toBeGreaterThan(4 * 2 ** 30);
+    expect(q.binds).toEqual(["limits.memory"]);
+    // Within 4Gi of limits, pods asking half their limit can request at most 2Gi.
+    expect(q.requestsWithin.memory).toBe(2 * 2 ** 30);
+    expect(q.requestsWithin.cpu).toBeLessThan(at((p) => p.pod.requests.cpu));
+    const cut = { cpu: at((p) => p.pod.requests.cpu) - q.requestsWithin.cpu, memory: at((p) => p.pod.requests.memory) - q.requestsWithin.memory };
+    expect(edge.atMaximumWithinQuotas).toEqual({ cpu: edge.atMaximum.cpu - cut.cpu, memory: edge.atMaximum.memory - cut.memory });
+    // The README: at 50 interceptors (the add-on's maximum off the edge), 7.5Gi even within the quota.
+    const interceptor = part(edge, "keda", "HTTP interceptor");
+    expect(formatBytes(edge.atMaximumWithinQuotas.memory + (50 - interceptor.autoscaled!.max) * interceptor.pod.requests.memory)).toBe("7.52Gi");
+    const text = renderFootprint(edge);
+    expect(text).toContain("the team quota binds: services (edge-apps) would take 4.38Gi of limits.memory, above its 4Gi");
+    expect(text).toMatch(/- At the autoscalers' maximum the requests would be .* \(team quotas applied\)/);
+  });
+
+  test("a user's helm_release is read with its set blocks applied, as Helm applies them over its values", () => {
+    const platform = new MicroservicePlatform(testApp(), "sets", { target: Target.kind(), profile: Profile.DEV, broker: false });
+    const stack = platform.stacks[0];
+    new Release(stack, "my-keda", {
+      name: "my-keda",
+      chart: "keda",
+      version: CHARTS.keda.version,
+      repository: CHARTS.keda.repository,
+      values: [JSON.stringify({ operator: { replicaCount: 5 } })],
+      set: [
+        { name: "operator.replicaCount", value: "2" },
+        { name: "resources.operator.requests.memory", value: "300Mi", type: "string" },
+        { name: "webhooks.enabled", value: "false" },
+      ],
+    });
+    new Release(stack, "unread", { name: "unread", chart: "keda", version: CHARTS.keda.version, set: [{ name: "operator.replicaCount", value: "${var.replicas}" }] });
+    const f = platformFootprint(platform);
+    const mine = f.parts.filter((p) => p.component === "platform");
+    const operators = mine.filter((p) => p.part === "operator");
+    expect(operators.map((p) => p.replicas)).toEqual([2, 1]);
+    expect(operators[0].pod.requests.memory).toBe(300 * 2 ** 20);
+    expect(mine.some((p) => p.part === "admission webhooks" && p.replicas === 1)).toBe(true); // only the second release's
+    expect(f.notCounted).toEqual([{ component: "platform", part: "release unread", reason: "set values not read: operator.replicaCount is known only at apply; the chart's pods are counted without them" }]);
   });
 
   test("every pinned chart has a reader, and its defaults are keys of the chart's values at that tag", () => {

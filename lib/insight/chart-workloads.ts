@@ -211,8 +211,10 @@ const READERS: Record<string, Reader> = {
   [`dapr@${CHARTS.dapr.version}`]: (v, { component }) => {
     const g = v.global;
     const ha = g.ha?.enabled === true;
-    // One anti-affinity policy (on global.ha.topologyKey) for every part, rendered only with HA.
-    const haSpread: ZoneGroup["spread"] = !ha ? "none" : g.ha.podAntiAffinityPolicy === "requiredDuringSchedulingIgnoredDuringExecution" ? "hard" : "preferred";
+    // One anti-affinity policy (global.ha.podAntiAffinityPolicy, on global.ha.topologyKey) for every part.
+    const policy: ZoneGroup["spread"] = g.ha?.podAntiAffinityPolicy === "requiredDuringSchedulingIgnoredDuringExecution" ? "hard" : "preferred";
+    // The operator, sentry and injector render it only with HA.
+    const haSpread: ZoneGroup["spread"] = ha ? policy : "none";
     const extra = (key: string) => [...given(g.initContainers?.[key], "init"), ...given(g.extraContainers?.[key], "main")];
     const replicated = (key: string) => (ha ? whole(g.ha.replicaCount, 3) : whole(v[key]?.replicaCount, 1));
     const workloads: WorkloadSpec[] = [
@@ -224,13 +226,16 @@ const READERS: Record<string, Reader> = {
     }
     const p = v.dapr_placement ?? {};
     if (g.actors?.enabled && g.actors?.serviceName === "placement") {
+      // 3 members and the anti-affinity with global.ha or the subchart's own ha, else 1 without it.
       const quorum = ha || p.ha === true;
-      workloads.push(part(component, { part: "placement", kind: "StatefulSet", replicas: p.scaleZero ? 0 : quorum ? 3 : 1, spread: haSpread, containers: [main("dapr-placement-server", p.resources), ...extra("placement")], volumes: quorum && !p.cluster?.forceInMemoryLog ? [{ name: "raft-log", size: String(p.volumeclaims.storageSize) }] : [] }));
+      workloads.push(part(component, { part: "placement", kind: "StatefulSet", replicas: p.scaleZero ? 0 : quorum ? 3 : 1, spread: quorum ? policy : "none", containers: [main("dapr-placement-server", p.resources), ...extra("placement")], volumes: quorum && !p.cluster?.forceInMemoryLog ? [{ name: "raft-log", size: String(p.volumeclaims.storageSize) }] : [] }));
     }
     const s = v.dapr_scheduler ?? {};
     if (g.scheduler?.enabled) {
-      // The template fixes the scheduler at 3 members.
-      workloads.push(part(component, { part: "scheduler", kind: "StatefulSet", replicas: 3, spread: haSpread, containers: [main("dapr-scheduler-server", s.resources), ...extra("scheduler")], volumes: s.cluster?.inMemoryStorage ? [] : [{ name: "data-dir", size: String(s.cluster.storageSize) }] }));
+      // dapr_scheduler_statefulset.yaml at v1.18.3 writes `replicas: 3` and a 3-member --etcd-initial-cluster
+      // whatever global.ha says (inMemoryStorage only swaps the volume claim for a memory emptyDir), and
+      // renders the anti-affinity with or without HA.
+      workloads.push(part(component, { part: "scheduler", kind: "StatefulSet", replicas: 3, spread: policy, containers: [main("dapr-scheduler-server", s.resources), ...extra("scheduler")], volumes: s.cluster?.inMemoryStorage ? [] : [{ name: "data-dir", size: String(s.cluster.storageSize) }] }));
     }
     return { workloads, notCounted: [] };
   },

@@ -14,6 +14,17 @@ type Json = Record<string, unknown>;
 export interface PlatformReading {
   readonly workloads: WorkloadSpec[];
   readonly notCounted: NotCounted[];
+  /** ResourceQuotas, by the component whose construct declares them (a team's: "services (<team>)"). */
+  readonly quotas: QuotaSpec[];
+}
+
+/** A ResourceQuota as written: its `hard` amounts, unparsed. */
+export interface QuotaSpec {
+  readonly component: string;
+  readonly name: string;
+  readonly hard: Record<string, string>;
+  /** Whether it has scopes or a scope selector (it then applies to some pods only). */
+  readonly scoped: boolean;
 }
 
 /** What the reader needs of a platform: its stacks, its components' keys and its zone label. */
@@ -30,7 +41,7 @@ const POD_WORKLOADS: Record<string, WorkloadSpec["kind"]> = {
   kubernetes_job_v1: "Job",
   kubernetes_cron_job_v1: "CronJob",
 };
-const READ = new Set([...Object.keys(POD_WORKLOADS), "kubernetes_persistent_volume_claim_v1", "kubernetes_manifest", "helm_release"]);
+const READ = new Set([...Object.keys(POD_WORKLOADS), "kubernetes_persistent_volume_claim_v1", "kubernetes_resource_quota_v1", "kubernetes_manifest", "helm_release"]);
 
 /** A provider block: nested blocks are objects or one-element lists in the provider's JSON. */
 const one = (value: unknown): Json | undefined => {
@@ -72,6 +83,7 @@ export function readPlatform(platform: ReadablePlatform): PlatformReading {
 
   const workloads: WorkloadSpec[] = [];
   const notCounted: NotCounted[] = [];
+  const quotas: QuotaSpec[] = [];
   for (const r of resources) {
     const kind = POD_WORKLOADS[r.type];
     if (kind) workloads.push(providerWorkload(r.type, kind, r.attributes, r.component, platform.target.zoneLabel, scaledObjects));
@@ -79,15 +91,118 @@ export function readPlatform(platform: ReadablePlatform): PlatformReading {
       const meta = one(r.attributes.metadata) ?? {};
       const storage = (one(one(r.attributes.spec)?.resources)?.requests as Json | undefined)?.storage;
       workloads.push({ component: r.component, part: `claim ${String(meta.name)}`, kind: "PersistentVolumeClaim", replicas: 1, spread: "none", containers: [], volumes: [{ name: String(meta.name), size: String(storage) }] });
+    } else if (r.type === "kubernetes_resource_quota_v1") {
+      const spec = one(r.attributes.spec) ?? {};
+      const hard = Object.fromEntries(Object.entries((spec.hard ?? {}) as Json).map(([k, v]) => [k, String(v)]));
+      quotas.push({ component: r.component, name: String((one(r.attributes.metadata) ?? {}).name), hard, scoped: (Array.isArray(spec.scopes) && spec.scopes.length > 0) || !!one(spec.scope_selector) });
     } else if (r.type === "helm_release") {
       const a = r.attributes;
-      const values = r.chart?.values ?? (Array.isArray(a.values) ? a.values : []).reduce<HelmValues>((merged, text) => mergeValues(merged, (parseValuesText(String(text)) ?? {}) as HelmValues), {});
-      const reading = chartWorkloads(String(a.chart), String(a.version), values, { component: r.component, zoneLabel: platform.target.zoneLabel });
+      const given = r.chart?.values ?? (Array.isArray(a.values) ? a.values : []).reduce<HelmValues>((merged, text) => mergeValues(merged, (parseValuesText(String(text)) ?? {}) as HelmValues), {});
+      // Helm applies the release's set blocks over its values files.
+      const set = applySets(given, a);
+      if (set.unread.length > 0) notCounted.push({ component: r.component, part: `release ${String(a.name)}`, reason: `set values not read: ${set.unread.join("; ")}; the chart's pods are counted without them` });
+      const reading = chartWorkloads(String(a.chart), String(a.version), set.values, { component: r.component, zoneLabel: platform.target.zoneLabel });
       workloads.push(...reading.workloads);
       notCounted.push(...reading.notCounted);
     }
   }
-  return { workloads, notCounted };
+  return { workloads, notCounted, quotas };
+}
+
+/**
+ * The values with a release's `set`, `set_sensitive`, `set_wo` and `set_list` blocks applied as the
+ * helm provider hands them to Helm (`--set`, `--set-string` for type "string", `--set-literal` for
+ * "literal"): dotted names (`\.` escapes a dot, `[n]` indexes a list), and for `--set` Helm's
+ * typing (true, false, null, whole numbers without a leading zero; anything else a string). A value
+ * known only at apply (a Terraform expression), or one Helm would split (a comma, `{a,b}`), is not
+ * read: it is named in `unread`.
+ */
+export function applySets(values: HelmValues, attributes: Json): { values: HelmValues; unread: string[] } {
+  let out: unknown = values;
+  const unread: string[] = [];
+  // In the provider's order: set, set_list, set_sensitive, set_wo.
+  const blocks = (["set", "set_list", "set_sensitive", "set_wo"] as const).flatMap((key) => many(attributes[key]).map((b) => ({ name: b.name, value: b.value, type: b.type, list: key === "set_list" })));
+  for (const b of blocks) {
+    const name = String(b.name);
+    const path = setPath(name);
+    const items: unknown[] = b.list && Array.isArray(b.value) ? b.value : [b.value];
+    const type = b.list ? "auto" : String(b.type ?? "auto") || "auto";
+    if (!path) {
+      unread.push(`${name} is not a name Helm reads`);
+      continue;
+    }
+    if (items.some((v) => typeof v === "string" && v.includes("${"))) {
+      unread.push(`${name} is known only at apply`);
+      continue;
+    }
+    if (type === "auto" && items.some((v) => typeof v === "string" && (/(?<!\\),/.test(v) || v.startsWith("{")))) {
+      unread.push(`${name}: Helm would split the value`);
+      continue;
+    }
+    const typed = items.map((v) => (v === undefined || v === null ? null : type === "auto" ? typedValue(String(v)) : String(v)));
+    out = setAt(out, path, b.list ? typed : typed[0]);
+  }
+  return { values: out as HelmValues, unread };
+}
+
+/** Helm's strvals typing of a `--set` value. */
+function typedValue(v: string): unknown {
+  const unescaped = v.replace(/\\(.)/g, "$1");
+  const lower = unescaped.toLowerCase();
+  if (lower === "true") return true;
+  if (lower === "false") return false;
+  if (lower === "null") return null;
+  if (unescaped === "0") return 0;
+  if (/^[+-]?[1-9][0-9]*$/.test(unescaped) && Number.isSafeInteger(Number(unescaped))) return Number(unescaped);
+  return unescaped;
+}
+
+/** `a.b\\.c[1].d` -> ["a", "b.c", 1, "d"]; undefined when it is not a name Helm reads. */
+function setPath(name: string): (string | number)[] | undefined {
+  const path: (string | number)[] = [];
+  let key = "";
+  let afterIndex = false;
+  for (let i = 0; i < name.length; i++) {
+    const ch = name[i];
+    if (ch === "\\" && i + 1 < name.length) {
+      key += name[++i];
+    } else if (ch === ".") {
+      if (key) path.push(key);
+      else if (!afterIndex) return undefined;
+      key = "";
+      afterIndex = false;
+    } else if (ch === "[") {
+      const end = name.indexOf("]", i);
+      const index = end > i ? name.slice(i + 1, end) : "";
+      if (!/^[0-9]+$/.test(index) || (!key && !afterIndex)) return undefined;
+      if (key) path.push(key);
+      path.push(Number(index));
+      key = "";
+      afterIndex = true;
+      i = end;
+    } else {
+      if (afterIndex) return undefined;
+      key += ch;
+    }
+  }
+  if (key) path.push(key);
+  else if (!afterIndex) return undefined;
+  return path.length > 0 ? path : undefined;
+}
+
+/** A copy of `tree` with `value` at `path`, copying only the maps and lists on the way. */
+function setAt(tree: unknown, path: readonly (string | number)[], value: unknown): unknown {
+  if (path.length === 0) return value;
+  const [head, ...rest] = path;
+  if (typeof head === "number") {
+    const list = Array.isArray(tree) ? [...tree] : [];
+    while (list.length < head) list.push(null);
+    list[head] = setAt(list[head], rest, value);
+    return list;
+  }
+  const map = tree && typeof tree === "object" && !Array.isArray(tree) ? { ...(tree as Json) } : {};
+  map[head] = setAt(map[head], rest, value);
+  return map;
 }
 
 /** The resource's attributes as Terraform gets them, without `omit` (left unresolved). */

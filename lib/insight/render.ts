@@ -1,4 +1,4 @@
-import type { ComponentFootprint, FootprintPart, PlatformFootprint, Totals } from "./footprint";
+import type { ComponentFootprint, FootprintPart, PlatformFootprint, PodFit, QuotaCheck, QuotaKey, Totals, ZoneAnalysisDifference } from "./footprint";
 import { Amounts, formatBytes, formatCpu } from "./workload";
 
 const cpu = formatCpu;
@@ -45,7 +45,7 @@ export function renderFootprint(f: PlatformFootprint): string {
   } else {
     out.push("Node size: unknown (give the target a nodeSize to compare).", "");
   }
-  out.push("Requests and limits are per part (all its pods); volumes are PersistentVolumeClaims.", "");
+  out.push(`Requests and limits are per part (all its pods); volumes are PersistentVolumeClaims.${multiZone ? " The worst zone is the most one zone can hold: ceil(pods / zones) of a part spread hard, all the pods of any other (a preferred spread guarantees nothing)." : ""}`, "");
 
   const running = f.parts.filter((p) => p.kind !== "Job" && p.kind !== "CronJob");
   const cells = ["part", "kind", "pods", ...(multiZone ? ["spread"] : []), "CPU req", "mem req", "CPU limit", "mem limit", "volumes", ...(multiZone ? ["worst zone"] : [])];
@@ -85,25 +85,61 @@ export function renderFootprint(f: PlatformFootprint): string {
   const r = f.running;
   out.push(`- Running: ${r.pods} pods request ${cpu(r.requests.cpu)} CPU and ${mem(r.requests.memory)}; volumes ${mem(r.volumes)}.`);
   out.push(`- Limits: memory ${mem(r.limits.memory)}${r.limits.memoryUnbounded ? ` on ${r.pods - r.limits.memoryUnbounded} pods (${r.limits.memoryUnbounded} without one)` : " (every pod has one)"}; CPU ${cpu(r.limits.cpu)} on ${r.pods - r.limits.cpuUnbounded} pods, none on the other ${r.limits.cpuUnbounded} (a limit caps a pod and reserves nothing).`);
-  if (multiZone) out.push(`- Any one zone holds at most ${zone(f.worstZone)} (spread parts as evenly as the scheduler can, unspread ones all in one zone).`);
+  if (multiZone) out.push(`- Zones: any one zone holds at most ${zone(f.worstZone)} (parts spread hard at ceil(pods / zones), every other part all in one zone); with every spread honoured, the busiest holds at most ${zone(f.evenZone)}.`);
   const withJobs = { cpu: r.requests.cpu + f.jobs.requests.cpu, memory: r.requests.memory + f.jobs.requests.memory };
   out.push(`- With every Job running at once: ${cpu(withJobs.cpu)} CPU, ${mem(withJobs.memory)}.`);
-  if (f.parts.some((p) => p.autoscaled)) out.push(`- With autoscaled parts at their maximum: ${cpu(f.atMaximum.cpu)} CPU, ${mem(f.atMaximum.memory)}.`);
+  const autoscaled = f.parts.some((p) => p.autoscaled);
+  const binding = f.quotas.filter((q) => q.binds.length > 0);
+  if (autoscaled) {
+    const quotaText = binding.length === 0 ? "" : `; within the team quotas at most ${cpu(f.atMaximumWithinQuotas.cpu)} CPU, ${mem(f.atMaximumWithinQuotas.memory)} (the team ${binding.length === 1 ? "quota binds" : "quotas bind"}: ${binding.map(quotaBinds).join("; ")}: the API server refuses the pods beyond it)`;
+    out.push(`- With autoscaled parts at their maximum: ${cpu(f.atMaximum.cpu)} CPU, ${mem(f.atMaximum.memory)}${quotaText}.`);
+  }
+  const quotasApplied = f.quotas.length > 0 ? " (team quotas applied)" : "";
   if (f.node) {
     const n = f.node;
-    if (!multiZone) {
+    if (f.singleNode) {
       out.push(`- Fits one node: ${n.fitsOneNode ? "yes" : "NO"}: requests ${of(r.requests, n.allocatable)}; with every Job ${n.fitsOneNodeWithJobs ? "still fits" : "DOES NOT FIT"} (${of(withJobs, n.allocatable)}).`);
       const limits = r.limits.memory;
       out.push(`- Memory limits: ${r.limits.memoryUnbounded ? `${r.limits.memoryUnbounded === 1 ? "1 pod has" : `${r.limits.memoryUnbounded} pods have`} none, so memory can be overcommitted` : `${mem(limits)} of ${mem(n.allocatable.memory)} (${pct(limits, n.allocatable.memory)}): ${limits <= n.allocatable.memory ? "memory is not overcommitted" : "overcommitted: pods using their limits at once would run the node out of memory"}`}.`);
-      if (f.parts.some((p) => p.autoscaled)) out.push(`- At the autoscalers' maximum the requests would be ${of(f.atMaximum, n.allocatable)}: ${f.atMaximum.cpu <= n.allocatable.cpu && f.atMaximum.memory <= n.allocatable.memory ? "still fits" : "more than the node holds; the extra pods stay Pending"}.`);
+      const m = f.atMaximumWithinQuotas;
+      if (autoscaled) out.push(`- At the autoscalers' maximum the requests would be ${of(m, n.allocatable)}${quotasApplied}: ${m.cpu <= n.allocatable.cpu && m.memory <= n.allocatable.memory ? "still fits" : "more than the node holds; the extra pods stay Pending"}.`);
     } else {
-      out.push(`- Nodes per zone: at least ${n.nodesPerZone} (by the worst zone's requests; bin packing and host anti-affinity can need more).`);
+      const atMaximum = autoscaled ? `, ${n.nodesPerZoneAtMaximum} at the autoscalers' maximum${quotasApplied}` : "";
+      if (multiZone) {
+        out.push(`- Nodes per zone: at least ${n.nodesPerZone} (the running requests over ${f.zones.length} zones of equal size)${atMaximum}; the busiest zone needs ${n.nodesForEvenZone} with every spread honoured, ${n.nodesForWorstZone} holding the most it can (bin packing and host anti-affinity can need more).`);
+      } else {
+        out.push(`- Nodes: at least ${n.nodesPerZone} for the running requests${atMaximum} (bin packing and host anti-affinity can need more).`);
+      }
     }
-    out.push(`- Largest pod: ${n.largestPod.part}, ${cpu(n.largestPod.requests.cpu)} CPU / ${mem(n.largestPod.requests.memory)}${n.largestPod.fits ? "" : ": LARGER THAN A NODE"}.`);
+    const pod = (p: PodFit) => `${p.part} (${cpu(p.requests.cpu)} CPU / ${mem(p.requests.memory)})${p.fits ? "" : ": LARGER THAN A NODE"}`;
+    out.push(`- Largest pods: by memory ${pod(n.largestPods.memory)}, by CPU ${pod(n.largestPods.cpu)}.`);
+  }
+  if (f.zoneAnalysisDiffers.length > 0) {
+    const group = (g: ZoneAnalysisDifference["group"]) => `${g.members} member${g.members === 1 ? "" : "s"}, spread ${g.spread}`;
+    const counted = (d: ZoneAnalysisDifference) => (d.counted ? `${d.part} runs ${d.counted.pods} pod${d.counted.pods === 1 ? "" : "s"}, spread ${d.counted.spread}` : `${d.part} is not counted here`);
+    out.push(`- The zone analysis counts otherwise: ${f.zoneAnalysisDiffers.map((d) => `${counted(d)}, where its zone group has ${group(d.group)}`).join("; ")}.`);
   }
   const unsetCount = f.unset.reduce((n, u) => n + u.containers.length, 0);
   out.push(`- Unset requests (*, counted as 0): ${unsetCount === 0 ? "none" : `${unsetCount} container${unsetCount === 1 ? "" : "s"}: ${f.unset.map((u) => `${u.part} [${u.containers.join("; ")}]`).join(", ")}`}.`);
   if (f.invalid.length > 0) out.push(`- PODS THE API SERVER REFUSES: ${f.invalid.map((u) => `${u.part} [${u.containers.join("; ")}]`).join(", ")}.`);
   if (f.notCounted.length > 0) out.push(`- Not counted: ${f.notCounted.map((n) => `${n.component}/${n.part} (${n.reason})`).join(", ")}.`);
   return out.join("\n");
+}
+
+const quotaAmount = (key: QuotaKey, n: number) => (key === "pods" ? String(n) : key.endsWith("cpu") ? cpu(n) : mem(n));
+
+/** "services (a) would take 4.38Gi of limits.memory, above its 4Gi". */
+function quotaBinds(q: QuotaCheck): string {
+  return `${q.component} would take ${q.binds.map((key) => `${quotaAmount(key, q.atMaximum[key]!)} of ${key}, above its ${quotaAmount(key, q.hard[key]!)}`).join(" and ")}`;
+}
+
+/** Why `npm run report` fails a footprint: a single-node target it does not fit, a pod larger than the node, pods the API server refuses. */
+export function footprintFailures(f: PlatformFootprint): string[] {
+  const failures: string[] = [];
+  const n = f.node;
+  if (n && f.singleNode && !n.fitsOneNode) failures.push(`${f.platform} does not fit its node: requests ${of(f.running.requests, n.allocatable)}`);
+  const tooLarge = n ? [n.largestPods.memory, n.largestPods.cpu].filter((p) => !p.fits).map((p) => p.part) : [];
+  for (const part of new Set(tooLarge)) failures.push(`${f.platform}: ${part} is larger than a node`);
+  if (f.invalid.length > 0) failures.push(`${f.platform}: pods the API server refuses: ${f.invalid.map((u) => u.part).join(", ")}`);
+  return failures;
 }

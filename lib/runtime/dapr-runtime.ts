@@ -29,8 +29,8 @@ export type DaprLogLevel = "debug" | "info" | "warn" | "error";
 /** Options of `DaprRuntime`. */
 export interface DaprRuntimeOptions {
   /**
-   * Run the scheduler (Jobs API, actor reminders, workflows at scale). The chart always runs it
-   * as 3 members, so it is on where there are zones to spread them over.
+   * Run the scheduler (Jobs API, actor reminders, workflows at scale). The chart (1.18.3) always
+   * runs it as 3 members, HA or not, so it is on where there are zones to spread them over.
    * @default - true in a multi-zone profile, false otherwise
    */
   readonly scheduler?: boolean;
@@ -529,14 +529,33 @@ export class DaprRuntime implements IPlatformComponent, IMessagingProvider {
    */
   public zoneGroups(): ZoneGroup[] {
     const { chart } = this.installed;
-    const global = (chart.values.global ?? {}) as { ha?: { enabled?: boolean; replicaCount?: number; podAntiAffinityPolicy?: string }; scheduler?: { enabled?: boolean } };
+    const values = chart.values as {
+      global?: { ha?: { enabled?: boolean; replicaCount?: number; podAntiAffinityPolicy?: string }; scheduler?: { enabled?: boolean } };
+      dapr_placement?: { ha?: boolean; cluster?: { forceInMemoryLog?: boolean } };
+      dapr_scheduler?: { cluster?: { inMemoryStorage?: boolean } };
+    };
+    const global = values.global ?? {};
     const ha = global.ha?.enabled === true;
     // The chart applies one policy to every part: required keeps one per zone; preferred only asks.
-    const spread: ZoneGroup["spread"] = !ha ? "none" : global.ha?.podAntiAffinityPolicy === "requiredDuringSchedulingIgnoredDuringExecution" ? "hard" : "preferred";
+    const policy: ZoneGroup["spread"] = global.ha?.podAntiAffinityPolicy === "requiredDuringSchedulingIgnoredDuringExecution" ? "hard" : "preferred";
+    const spread: ZoneGroup["spread"] = ha ? policy : "none";
     const replicas = ha ? (global.ha?.replicaCount ?? 3) : 1;
+    // Placement runs 3 members with HA (global or its own), 1 otherwise, keeping its log on a volume unless told not to.
+    const placementHa = ha || values.dapr_placement?.ha === true;
+    const placement: ZoneGroup = {
+      component: this.key,
+      part: "placement",
+      kind: "consensus",
+      members: placementHa ? 3 : 1,
+      spread: placementHa ? policy : "none",
+      stateful: placementHa && values.dapr_placement?.cluster?.forceInMemoryLog !== true,
+    };
+    // The scheduler's template (1.18.3) always runs 3 etcd members with the anti-affinity policy,
+    // HA or not; in-memory storage only drops their volumes.
+    const scheduler: ZoneGroup = { component: this.key, part: "scheduler", kind: "consensus", members: 3, spread: policy, stateful: values.dapr_scheduler?.cluster?.inMemoryStorage !== true };
     return [
-      { component: this.key, part: "placement", kind: "consensus", members: ha ? 3 : 1, spread, stateful: ha },
-      ...(global.scheduler?.enabled !== false ? [{ component: this.key, part: "scheduler", kind: "consensus" as const, members: ha ? 3 : 1, spread, stateful: ha }] : []),
+      placement,
+      ...(global.scheduler?.enabled !== false ? [scheduler] : []),
       ...["operator", "sentry", "sidecar injector"].map((part) => ({ component: this.key, part, kind: "replicas" as const, members: replicas, spread, stateful: false })),
     ];
   }
