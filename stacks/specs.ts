@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import { extname, isAbsolute, join, relative } from "node:path";
 import { App } from "cdktf";
-import { loadPlatformSpec, PlatformConfigError, readPlatformSpec } from "../lib";
+import { loadPlatformSpec, PlatformConfigError, PlatformSpecDocument, readPlatformSpec } from "../lib";
 
 // Synthesizes every platform spec (*.yaml, *.yml, *.json) of a folder into cdktf.out (or
 // $CDKTF_OUTDIR): SPECS_DIR, default ./blueprints (the six default blueprints as data).
@@ -11,14 +11,14 @@ const SPEC_FILES = [".yaml", ".yml", ".json"];
 /** Reads every spec of `dir` (all of them first: one bad file fails the run), then builds those `wanted` (all when empty) into `app`. */
 export function synthesizeSpecs(app: App, dir: string, wanted: string[] = []): string[] {
   const documents = specFiles(dir).map((file) => readPlatformSpec(file));
-  const names = new Map<string, string>();
+  const names = new Map<string, PlatformSpecDocument>();
   for (const doc of documents) {
     const name = doc.name ?? "";
     const clash = names.get(name);
     if (clash !== undefined) {
-      throw new PlatformConfigError(doc.source, `the platform name "${name}" is also the name of ${clash}`, name, "Give each spec its own name: stack names start with it.");
+      throw new PlatformConfigError(nameOf(doc), `the platform name "${name}" is also the name of ${nameOf(clash)}`, name, "Give each spec its own name: stack names start with it.");
     }
-    names.set(name, doc.source);
+    names.set(name, doc);
   }
   const unknown = wanted.filter((name) => !names.has(name));
   if (unknown.length > 0) {
@@ -27,6 +27,11 @@ export function synthesizeSpecs(app: App, dir: string, wanted: string[] = []): s
   const built = documents.filter((doc) => wanted.length === 0 || wanted.includes(doc.name ?? ""));
   for (const doc of built) loadPlatformSpec(app, doc);
   return built.map((doc) => doc.name ?? "");
+}
+
+/** Where a spec's name is: its `name:` key (file:line:column), or its file when the name is the file's. */
+function nameOf(doc: PlatformSpecDocument): string {
+  return doc.spec.name !== undefined ? doc.locate(["name"]) : `${doc.source} (named after the file)`;
 }
 
 /** The spec files of `dir`, sorted; paths under the working directory are given relative to it, as messages name them. */

@@ -91,6 +91,32 @@ describe("the spec schema", () => {
     expect(readFileSync(join(ROOT, "lib", "index.ts"), "utf8")).not.toMatch(/^export \* from "\.\/blueprints\/(spec|explain|render)"/m);
   });
 
+  test("the loader's factory tables list every kind the schema allows: one left out does not compile", () => {
+    const ts = require("typescript") as typeof import("typescript");
+    const loader = join(ROOT, "lib", "blueprints", "load.ts");
+    // One entry of each table, as the loader writes it.
+    const entries: Record<string, RegExp> = {
+      kind: /kind: \(o\) => Target\.kind\(o\),?/, cluster: /cluster: \(o\) => KubernetesConnection\.cluster\(o\),?/, edge: /edge: Profile\.EDGE,?/, rocketmq: /rocketmq: \(o\) => Protocol\.rocketmq\(o\),?/,
+      filesystem: /filesystem: \(o\) => OffloadStore\.filesystem\(o\),?/, workloadIdentity: /workloadIdentity: \(o\) => OffloadCredentials\.workloadIdentity\(o\),?/, keda: /keda: \(o\) => new Keda\(o\),?/,
+      opensearch: /opensearch: \(o\) => TraceStorage\.opensearch\(o\),?/, kafkaLag: /kafkaLag: \(\{ topic, \.\.\.o \}, resolve, at\) => \{[^}]*\},?/,
+    };
+    let source = readFileSync(loader, "utf8");
+    for (const [kind, entry] of Object.entries(entries)) {
+      expect([kind, entry.test(source)]).toEqual([kind, true]);
+      source = source.replace(entry, "");
+    }
+    const config = ts.getParsedCommandLineOfConfigFile(join(ROOT, "tsconfig.json"), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined })!;
+    const host = ts.createCompilerHost(config.options);
+    const read = host.getSourceFile;
+    host.getSourceFile = (name, language, ...rest) => (join(name) === loader ? ts.createSourceFile(name, source, language) : read(name, language, ...rest));
+    const program = ts.createProgram([loader], { ...config.options, noEmit: true }, host);
+    const missing = program
+      .getSemanticDiagnostics(program.getSourceFile(loader))
+      .map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n").match(/^Property '(\w+)' is missing/)?.[1])
+      .filter(Boolean);
+    expect(missing.sort()).toEqual(Object.keys(entries).sort());
+  });
+
   test("every file of blueprints/ names the schema for editors and is valid", () => {
     const files = readdirSync(join(ROOT, "blueprints"));
     expect(files.sort()).toEqual(["aws.yaml", "azure.yaml", "edge.yaml", "gcp.yaml", "local.yaml", "tencent.yaml"]);
@@ -162,8 +188,71 @@ describe("spec errors name the file, line and column, the spec path, the value a
     expect(bad(SMALL.replace("  hello: {}", "  hello: &t { partitions: 3 }\n  again: *t"))).toBe(""); // aliases are plain copies
     const laughs = ["a: &a [x, x, x, x, x, x, x, x, x, x]", ...Array.from({ length: 8 }, (_, i) => `${"bcdefghij"[i]}: &${"bcdefghij"[i]} [*${"abcdefghi"[i]}, *${"abcdefghi"[i]}, *${"abcdefghi"[i]}, *${"abcdefghi"[i]}, *${"abcdefghi"[i]}, *${"abcdefghi"[i]}, *${"abcdefghi"[i]}, *${"abcdefghi"[i]}, *${"abcdefghi"[i]}, *${"abcdefghi"[i]}]`)].join("\n");
     expect(bad(`${SMALL}${laughs}\n`)).toContain("the spec file cannot be read as data");
-    expect(bad("")).toBe(`[${at()}:1:1] the spec must be a map of the platform's settings (received: null). Start with e.g. target: { kind: {} }, then services, topics and teams.`);
+    expect(bad("")).toBe(`[${at()}:1:1] the spec must be a map of the platform's settings (received: null). Start with "name: shop", "target: { kind: {} }", "profile: dev", one per line; then add services, topics and teams.`);
     expect(bad("- a\n- b\n")).toContain("the spec must be a map of the platform's settings (received: [\"a\",\"b\"])");
+  });
+
+  test("the spec an empty file is told to start with synthesizes", () => {
+    const lines = [...bad("").matchAll(/"([^"]+)"/g)].map((m) => m[1]);
+    expect(lines).toEqual(["name: shop", "target: { kind: {} }", "profile: dev"]);
+    const app = testApp();
+    loadPlatformSpec(app, file("start.yaml", `${lines.join("\n")}\n`));
+    expect(Object.keys(synthAll(app))).toEqual(expect.arrayContaining(["shop-base", "shop-system"]));
+  });
+
+  test("a key YAML reads as a number, true/false or null is refused at its line, not renamed", () => {
+    const base = "name: k\ntarget: { kind: {} }\nprofile: dev\n";
+    // Unquoted, these would become topics "1.5", "31" and "7".
+    expect(bad(`${base}topics: { 1.50: {}, 0x1F: {}, 007: {} }\n`)).toBe(`[${at()}:4:11] topics has a key that YAML reads as the number 1.5, not as a name (received: "1.50"). Write it in quotes ("1.50":) to keep it as written.`);
+    expect(bad(`${base}topics:\n  hello: {}\n  0x1F: {}\n`)).toBe(`[${at()}:6:3] topics has a key that YAML reads as the number 31, not as a name (received: "0x1F"). Write it in quotes ("0x1F":) to keep it as written.`);
+    expect(bad(`${base}topics:\n  true: {}\n`)).toBe(`[${at()}:5:3] topics has a key that YAML reads as true, not as a name (received: "true"). Write it in quotes ("true":) to keep it as written.`);
+    expect(bad(`${base}topics:\n  ~: {}\n`)).toBe(`[${at()}:5:3] topics has a key that YAML reads as null, not as a name (received: "~"). Write it in quotes ("~":) to keep it as written.`);
+    expect(bad(`${base}topics:\n  : {}\n`)).toContain(`[${at()}:5:3] topics has a key with no name`);
+    expect(bad(`${base}services:\n  a:\n    image: x/a:1.0.0\n    env: { 3: x }\n`)).toContain(`[${at()}:7:12] services.a.env has a key that YAML reads as the number 3`);
+    expect(bad(`${base}1: x\n`)).toContain(`[${at()}:4:1] the spec has a key that YAML reads as the number 1`);
+    // Quoted, they are names.
+    expect(Object.keys(readPlatformSpec(file("quoted.yaml", `${base}topics: { "1.50": {}, "007": {} }\n`)).spec.topics!)).toEqual(["1.50", "007"]);
+  });
+
+  test("a component or topic left empty (`dapr:`) is declared with its defaults; a service left empty needs an image", () => {
+    const text = "name: empty\ntarget: { kind: {} }\nprofile: dev\ncomponents:\n  nacos:\n  dapr:\n  keda:\ntopics:\n  hello:\ntenants: { shop: { namespaces: { orders: { topics: { placed: } } } } }\nservices:\n  hello:\n    image: ghcr.io/example/hello:1.0.0\n    publish: [hello, shop/orders/placed]\n";
+    const platform = loadPlatformSpec(testApp(), file("empty.yaml", text));
+    expect([platform.tryComponent(DaprRuntime), platform.tryComponent(Keda), platform.tryComponent(Nacos)].every((c) => c !== undefined)).toBe(true);
+    expect(bad(SMALL.replace("  hello:\n    image: ghcr.io/example/hello:1.0.0\n    publish: [hello]\n", "  hello:\n"))).toBe(
+      `[${at()}:12:3] services.hello is empty: a service needs at least \`image:\` (received: null). Write e.g. hello: { image: ghcr.io/example/orders:1.4.2 }.`,
+    );
+    expect(bad(SMALL.replace("target:\n  kind: {}", "target:"))).toBe(`[${at()}:2:1] target is empty: it must name one of eks, gke, aks, tke, ack, k3s, kind (received: null). Write e.g. target: { eks: { region: eu-west-1, zones: [a, b, c] } }.`);
+    expect(bad(SMALL.replace(/services:[\s\S]*/, "services:\n"))).toBe(`[${at()}:11:1] services is empty (received: null). List its entries under it, e.g. services: { orders: { image: ghcr.io/example/orders:1.4.2 } }, or leave it out.`);
+    expect(bad(SMALL.replace("topics:\n  hello: {}", "teams:\n  checkout:\ntopics:\n  hello: {}"))).toBe(`[${at()}:10:3] teams.checkout is empty (received: null). Write checkout: {} for its defaults, or give its options under it.`);
+    expect(bad(SMALL.replace("  nacos: {}", "  externalBroker:"))).toBe(
+      `[${at()}:6:3] components.externalBroker is empty: it needs at least \`pulsarUrl:\` and \`adminUrl:\` (received: null). Write e.g. externalBroker: { pulsarUrl: pulsar+ssl://pulsar.example.com:6651, adminUrl: https://pulsar.example.com:8443 }.`,
+    );
+  });
+
+  test("text where a map belongs gets the map it likely meant, in YAML", () => {
+    expect(bad(SMALL.replace("    publish: [hello]", "    subscribe: [hello]"))).toBe(`[${at()}:14:17] services.hello.subscribe[0] must be a map, not text (received: "hello"). Write e.g. - { topic: hello, route: /echo }.`);
+    expect(bad(SMALL.replace("target:\n  kind: {}", "target: kind"))).toBe(`[${at()}:2:1] target must be a map, not text (received: "kind"). Write e.g. target: { kind: {} }.`);
+    expect(bad(SMALL.replace("  nacos: {}", "  nacos: 3"))).toContain("components.nacos must be its options (a map), or nothing for its defaults (received: 3)");
+  });
+
+  test("autoscale needs a trigger", () => {
+    expect(bad(SMALL.replace("    publish: [hello]", "    autoscale: { triggers: [] }"))).toBe(
+      `[${at()}:14:18] services.hello.autoscale.triggers must list at least one (received: []). Write e.g. triggers: [{ http: {} }]; each names one of http, cron, cpu, memory, prometheus, pulsarBacklog, kafkaLag.`,
+    );
+  });
+
+  test("a misspelling with two letters swapped is one edit: the option it meant, not a farther one", () => {
+    expect(bad(SMALL.replace("profile: dev", "profile: dev\nbroker: { bookeis: 3 }"))).toContain('broker has an unknown option "bookeis" (received: "bookeis"). Did you mean "bookies"?');
+    expect(bad(SMALL.replace("profile: dev", "porfile: dev"))).toContain('Did you mean "profile"?');
+  });
+
+  test("Infinity and NaN are refused as themselves, not as null", () => {
+    expect(bad(SMALL.replace("    publish: [hello]", "    replicas: 1e400"))).toBe(
+      `[${at()}:14:5] services.hello.replicas must be a finite number (received: Infinity). Write a number JSON can hold: 1e400 is too large, and .inf and .nan are not numbers a platform can use.`,
+    );
+    expect(bad(SMALL.replace("    publish: [hello]", "    config: { settings.json: { timeout: .nan } }"))).toContain(`services.hello.config["settings.json"].timeout must be a finite number (received: NaN)`);
+    expect(failure(() => readPlatformSpec({ target: { kind: {} }, services: { a: { image: "x/a:1", replicas: Number.NaN } } }))).toContain("[spec] services.a.replicas must be a finite number (received: NaN)");
+    expect(new PlatformSpecError("spec", "x", "is bad", { n: -Infinity, m: [Number.NaN] }, "Fix it.").message).toBe(`[spec] x is bad (received: {"n":-Infinity,"m":[NaN]}). Fix it.`);
   });
 
   test("files that cannot be read", () => {
@@ -194,8 +283,18 @@ describe("spec errors name the file, line and column, the spec path, the value a
     const load = (text: string) => failure(() => loadPlatformSpec(testApp(), file("construct.yaml", text)));
     const where = join(dir, "construct.yaml");
     expect(load(SMALL.replace("ghcr.io/example/hello:1.0.0", "ghcr.io/example/hello:latest"))).toMatch(new RegExp(`^\\[${where.replace(/[.\\/]/g, "\\$&")}:12:3\\] services\\.hello: \\[small-apps/Teams/small-apps/hello\\] .*latest`));
-    // A three-zone profile on a laptop: the platform's own check, located at the top of the spec.
-    expect(load(SMALL.replace("profile: dev", "profile: production"))).toMatch(new RegExp(`^\\[${where.replace(/[.\\/]/g, "\\$&")}:1:1\\] \\[small/Target\\.kind\\] this profile needs at least 3 zones`));
+    // A three-zone profile on a laptop: the platform's own check, located at the profile.
+    expect(load(SMALL.replace("profile: dev", "profile: production"))).toBe(
+      `[${where}:4:1] profile: [small/Target.kind] this profile needs at least 3 zones so that losing one keeps every quorum, but 0 were given (received: []). List 3 zones (e.g. zones: ["a", "b", "c"]), or use profile: dev for a single-zone cluster.`,
+    );
+    // Without a profile, production by default: located at the target, saying so.
+    expect(load(SMALL.replace("profile: dev\n", ""))).toBe(
+      `[${where}:2:1] target: [small/Target.kind] this profile needs at least 3 zones so that losing one keeps every quorum, but 0 were given (received: []). The spec names no profile, so it is production (the default). List 3 zones (e.g. zones: ["a", "b", "c"]), or use profile: dev for a single-zone cluster.`,
+    );
+    // Fixes that name the TypeScript API are worded for the file.
+    expect(load(SMALL.replace("  keda: {}\n", "").replace("    publish: [hello]", "    autoscale: { triggers: [{ http: {} }] }"))).toMatch(/services\.hello\.autoscale: .* the platform has no autoscaling component \(received: .*\)\. Add keda: \{\} under components\.$/);
+    expect(load(SMALL.replace("  nacos: {}\n", "").replace("    publish: [hello]", "    config: { settings.json: { a: 1 } }"))).toMatch(/this platform has no service registry \(received: .*\)\. Add nacos: \{\} \(or consul: \{\}\) under components\.$/);
+    expect(load(SMALL.replace("profile: dev", "profile: dev\nbroker: false"))).toContain("this platform has no broker (received: \"broker: false\"). Remove `broker: false` from the spec, or add externalBroker: { pulsarUrl, adminUrl } (its options) under components.");
     expect(load(SMALL.replace("  dapr: {}\n", ""))).toContain("services.hello.publish[0]: [small-apps/Teams/small-apps/hello] the service cannot publish: the platform has no messaging component");
     expect(load(SMALL.replace("  dapr: {}\n", "").replace("    publish: [hello]", "    dapr: { appProtocol: grpc }"))).toContain("services.hello.dapr needs the sidecar runtime, which the platform does not have (received: \"no dapr component\"). Add dapr: {} under components.");
     const error = (() => {
@@ -360,6 +459,14 @@ describe("presets", () => {
     expect(failure(() => noRegistry.build(testApp(), "bare"))).toMatch(/edge\.yaml:\d+:\d+\] services\.hello-publisher\.config\["settings\.json"\]: \[bare\] this platform has no service registry/);
   });
 
+  test("the platform's refusal of props changed in code is the construct's, not the spec's; of the spec's own props, the spec's", () => {
+    const production = PlatformPreset.fromSpec(join(ROOT, "blueprints", "edge.yaml")).withProps((p) => ({ ...p, profile: Profile.PRODUCTION }));
+    expect(failure(() => production.build(testApp()))).toBe(`[edge/Target.k3s] this profile needs at least 3 zones so that losing one keeps every quorum, but 0 were given (received: []). List 3 zones (e.g. zones: ["a", "b", "c"]), or use Profile.DEV for a single-zone cluster.`);
+    const laptop = file("laptop.yaml", "name: laptop\ntarget: { kind: {} }\n");
+    expect(failure(() => PlatformPreset.fromSpec(laptop).build(testApp()))).toMatch(new RegExp(`^\\[${laptop.replace(/[.\\/]/g, "\\$&")}:2:1\\] target: \\[laptop/Target\\.kind\\] this profile needs at least 3 zones.* The spec names no profile, so it is production \\(the default\\)\\.`));
+    expect(PlatformPreset.fromSpec(laptop).withProps((p) => ({ ...p, profile: Profile.DEV })).build(testApp()).profile).toBe(Profile.DEV);
+  });
+
   test("bad presets are PlatformConfigErrors", () => {
     expect(failure(() => PlatformPreset.of("props" as never))).toContain("[PlatformPreset.of] props must be a function");
     expect(failure(() => PlatformPreset.of(() => ({ target: Target.kind() })).build(testApp()))).toContain("[PlatformPreset.build] the platform needs a name");
@@ -384,7 +491,12 @@ describe("stacks/specs.ts: every spec of a folder", () => {
     expect(synthesizeSpecs(testApp(), good, ["small"])).toEqual(["small"]);
     expect(failure(() => synthesizeSpecs(testApp(), good, ["smal"]))).toBe(`[SPECS] no spec is named smal (received: ["smal"]). Name specs of ${good}: other, small.`);
     writeFileSync(join(good, "twin.yaml"), SMALL);
-    expect(failure(() => synthesizeSpecs(testApp(), good))).toBe(`[${join(good, "twin.yaml")}] the platform name "small" is also the name of ${join(good, "small.yaml")} (received: "small"). Give each spec its own name: stack names start with it.`);
+    expect(failure(() => synthesizeSpecs(testApp(), good))).toBe(`[${join(good, "twin.yaml")}:1:1] the platform name "small" is also the name of ${join(good, "small.yaml")}:1:1 (received: "small"). Give each spec its own name: stack names start with it.`);
+    writeFileSync(join(good, "twin.yaml"), `# a copy\n\n${SMALL}`);
+    expect(failure(() => synthesizeSpecs(testApp(), good))).toBe(`[${join(good, "twin.yaml")}:3:1] the platform name "small" is also the name of ${join(good, "small.yaml")}:1:1 (received: "small"). Give each spec its own name: stack names start with it.`);
+    rmSync(join(good, "twin.yaml"));
+    writeFileSync(join(good, "small.json"), JSON.stringify({ target: { k3s: {} }, profile: "edge" }));
+    expect(failure(() => synthesizeSpecs(testApp(), good))).toBe(`[${join(good, "small.yaml")}:1:1] the platform name "small" is also the name of ${join(good, "small.json")} (named after the file) (received: "small"). Give each spec its own name: stack names start with it.`);
     expect(failure(() => synthesizeSpecs(testApp(), join(dir, "nowhere")))).toContain("[SPECS_DIR] the folder of platform specs cannot be read");
   });
 

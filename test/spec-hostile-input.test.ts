@@ -16,7 +16,7 @@ import { testApp } from "./helpers";
  */
 
 const seed = Number(process.env.FC_SEED ?? 20261207);
-const RUNS = { objects: 3000, renames: 1000, yaml: 1500, build: 300, synth: 25, references: 300 };
+const RUNS = { objects: 3000, renames: 1000, yaml: 1500, build: 300, synth: 25, references: 300, keys: 300 };
 const counts: Record<string, number> = {};
 afterAll(() => {
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
@@ -274,6 +274,34 @@ describe("hostile specs (fast-check)", () => {
         if (built !== "accepted") expect(built).toBeInstanceOf(PlatformSpecError);
       }),
       { numRuns: RUNS.references, seed },
+    );
+  });
+
+  test("YAML keys: a plain key is kept exactly as written, or refused at its line with the quoted form to write", () => {
+    const file = join(dir, "keys.yaml");
+    const plainKey = fc.oneof(
+      fc.constantFrom("1.50", "0x1F", "007", "0o17", "1e3", "-0", "+1", ".5", "true", "false", "True", "FALSE", "null", "Null", "~", "yes", "no", "on", "off", ".inf", "-.Inf", ".nan", "hello", "a.b", "x-1"),
+      fc.integer().map(String),
+      fc.double({ noNaN: true }).map(String),
+      fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,8}$/),
+    );
+    fc.assert(
+      fc.property(plainKey, fc.constantFrom("topics", "env"), (key, where) => {
+        const text =
+          where === "topics"
+            ? `name: k\ntarget: { kind: {} }\nprofile: dev\ntopics:\n  ${key}: {}\n`
+            : `name: k\ntarget: { kind: {} }\nprofile: dev\nservices:\n  a:\n    image: x/a:1.0.0\n    env:\n      ${key}: v\n`;
+        writeFileSync(file, text);
+        const result = outcome("keys", { key, where }, () => readPlatformSpec(file));
+        if (result === "accepted") {
+          const spec = readPlatformSpec(file).spec;
+          expect(Object.keys(where === "topics" ? spec.topics! : spec.services!.a.env!)).toEqual([key]);
+        } else if (!/is not a valid name/.test(result.message)) {
+          expect(result.message).toContain(`:${where === "topics" ? 5 : 8}:${where === "topics" ? 3 : 7}] `);
+          expect(result.message).toContain(`Write it in quotes (${JSON.stringify(key)}:) to keep it as written.`);
+        }
+      }),
+      { numRuns: RUNS.keys, seed },
     );
   });
 

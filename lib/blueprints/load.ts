@@ -66,8 +66,12 @@ export interface SpecPlan {
   props(): MicroservicePlatformProps;
   /** Adds what the spec declares to a platform built from (possibly changed) props. */
   apply(platform: MicroservicePlatform): void;
-  /** Runs `fn`, locating a construct's refusal at the top of the spec (the platform's own checks). */
-  within<T>(fn: () => T): T;
+  /**
+   * The platform from `props`. When they are the props this plan made last (unchanged by code),
+   * the platform's own refusal is located in the spec; props changed in code are the code's, so
+   * their refusals pass as the construct made them.
+   */
+  platform(scope: Construct, name: string, props: MicroservicePlatformProps): MicroservicePlatform;
   /** The platform, named `id` or after the spec. */
   build(scope: Construct, id?: string): MicroservicePlatform;
 }
@@ -76,20 +80,51 @@ export interface SpecPlan {
 export function planOf(document: PlatformSpecDocument): SpecPlan {
   const { spec, locate } = document;
   const at = <T>(path: Path, fn: () => T): T => locatedAt(locate, path, fn);
+  let made: MicroservicePlatformProps | undefined;
   const plan: SpecPlan = {
     name: document.name,
-    props: () => propsOf(spec, at),
+    props: () => (made = propsOf(spec, at)),
     apply: (platform) => applyTo(platform, spec, at, locate),
-    within: (fn) => at([], fn),
+    platform: (scope, name, props) => {
+      const own = made !== undefined && sameProps(props, made);
+      try {
+        return new MicroservicePlatform(scope, name, props);
+      } catch (e) {
+        if (!own || e instanceof PlatformSpecError || !(e instanceof PlatformConfigError)) throw e;
+        throw platformError(document, e);
+      }
+    },
     build: (scope, id) => {
       const name = id ?? document.name;
       if (name === undefined) throw new PlatformSpecError(locate([]), "", "has no name", undefined, 'Give it name: "shop", or pass an id.');
-      const platform = plan.within(() => new MicroservicePlatform(scope, name, plan.props()));
+      const platform = plan.platform(scope, name, plan.props());
       plan.apply(platform);
       return platform;
     },
   };
   return plan;
+}
+
+/** Whether two props objects hold the same values (a spec's props, not changed in code). */
+function sameProps(a: MicroservicePlatformProps, b: MicroservicePlatformProps): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]) as Set<keyof MicroservicePlatformProps>;
+  return [...keys].every((k) => a[k] === b[k]);
+}
+
+/**
+ * The platform's own refusal of a spec's props, located where the spec can change it. Its checks
+ * weigh props against each other: one about the profile (zones enough for its quorums) points at
+ * `profile:`, or, when the spec left the profile to its default, at `target:` with a word on that
+ * default (a spec without a profile is production, which a laptop cluster cannot hold).
+ */
+function platformError(document: PlatformSpecDocument, cause: PlatformConfigError): PlatformSpecError {
+  const { spec, locate } = document;
+  const problem = cause.message.slice(cause.site.length + 3, cause.message.indexOf(` (received: ${cause.received}). `));
+  const aboutProfile = /\/Profile\([^)]*\)$/.test(cause.site) || /\bprofile\b/i.test(problem);
+  const defaulted = aboutProfile && spec.profile === undefined;
+  const path = aboutProfile ? (defaulted ? ["target"] : ["profile"]) : /\/Target\.\w+$/.test(cause.site) ? ["target"] : [];
+  const note = defaulted ? "The spec names no profile, so it is production (the default)." : undefined;
+  return PlatformSpecError.located(locate(path), specPathOf(path), cause, note);
 }
 
 /**
@@ -124,34 +159,59 @@ function propsOf(spec: PlatformSpec, at: At): MicroservicePlatformProps {
     profile: spec.profile === undefined ? undefined : at(["profile"], () => profileOf(spec.profile!)),
     mirror: spec.mirror === undefined ? undefined : at(["mirror"], () => Mirror.of(spec.mirror!)),
     broker: spec.broker === undefined ? undefined : at(["broker"], () => brokerOf(spec.broker!, at)),
-    components: spec.components === undefined ? undefined : Object.entries(spec.components).map(([kind, options]) => at(["components", kind], () => componentOf(kind, options as Data))),
+    components: spec.components === undefined ? undefined : Object.entries(spec.components).map(([kind, options]) => at(["components", kind], () => factoryOf(COMPONENTS, kind, "component")(options ?? {}))),
     prometheusOperator: spec.prometheusOperator,
     policy: spec.policy,
   });
 }
 
-const TARGETS: Record<string, (options: any) => Target> = {
+// The kinds each one-key choice of the schema allows: a table below missing one does not compile.
+type TargetKind = keyof PlatformSpec["target"];
+type ConnectionKind = keyof NonNullable<NonNullable<PlatformSpec["target"]["kind"]>["connection"]>;
+type ProfileName = Extract<NonNullable<PlatformSpec["profile"]>, string>;
+type BrokerSpecData = Exclude<NonNullable<PlatformSpec["broker"]>, false>;
+type ProtocolKind = keyof NonNullable<BrokerSpecData["protocols"]>[number];
+type OffloadKind = keyof NonNullable<BrokerSpecData["offload"]>;
+type CredentialsSpec = NonNullable<NonNullable<BrokerSpecData["offload"]>["s3"]>["credentials"];
+type CredentialsKind = Extract<CredentialsSpec, string> | keyof Extract<CredentialsSpec, object>;
+type ComponentKind = keyof NonNullable<PlatformSpec["components"]>;
+type TraceStorageKind = keyof NonNullable<NonNullable<NonNullable<PlatformSpec["components"]>["tracing"]>["storage"]>;
+type TriggerKind = keyof NonNullable<ServiceSpecData["autoscale"]>["triggers"][number];
+
+/**
+ * The factory a table has for `kind`. The schema allows only the tables' kinds, and the tables'
+ * types list every kind the schema has: an unknown kind here is a bug, not bad input.
+ */
+function factoryOf<K extends string, F>(table: Record<K, F>, kind: string, what: string): F {
+  if (!Object.prototype.hasOwnProperty.call(table, kind)) throw new Error(`lib/blueprints/load.ts: no ${what} "${kind}", though the spec schema allows it`);
+  return table[kind as K];
+}
+
+const TARGETS: Record<TargetKind, (options: any) => Target> = {
   eks: (o) => Target.eks(o), gke: (o) => Target.gke(o), aks: (o) => Target.aks(o), tke: (o) => Target.tke(o), ack: (o) => Target.ack(o), k3s: (o) => Target.k3s(o), kind: (o) => Target.kind(o),
 };
 
 function targetOf(spec: Data): Target {
   const [kind, options] = choice(spec);
   const connection = options.connection === undefined ? undefined : connectionOf(options.connection);
-  return TARGETS[kind](defined({ ...options, connection }) as LocalTargetOptions);
+  return factoryOf(TARGETS, kind, "target")(defined({ ...options, connection }) as LocalTargetOptions);
 }
+
+const CONNECTIONS: Record<ConnectionKind, (options: any) => KubernetesConnection> = { kubeconfig: (o) => KubernetesConnection.kubeconfig(o), cluster: (o) => KubernetesConnection.cluster(o) };
 
 function connectionOf(spec: Data): KubernetesConnection {
   const [kind, options] = choice(spec);
-  return kind === "cluster" ? KubernetesConnection.cluster(options) : KubernetesConnection.kubeconfig(options);
+  return factoryOf(CONNECTIONS, kind, "connection")(options);
 }
 
-const PROFILES: Record<string, Profile> = { production: Profile.PRODUCTION, dev: Profile.DEV, edge: Profile.EDGE };
+const PROFILES: Record<ProfileName, Profile> = { production: Profile.PRODUCTION, dev: Profile.DEV, edge: Profile.EDGE };
 
 function profileOf(spec: string | Data): Profile {
-  if (typeof spec === "string") return PROFILES[spec];
+  if (typeof spec === "string") return factoryOf(PROFILES, spec, "profile");
   const [base, overrides] = choice(spec);
+  const profile = factoryOf(PROFILES, base, "profile");
   // No overrides is the profile itself (with() would name it "<base>-custom").
-  return Object.keys(overrides).length === 0 ? PROFILES[base] : PROFILES[base].with(overrides);
+  return Object.keys(overrides).length === 0 ? profile : profile.with(overrides);
 }
 
 function brokerOf(spec: false | Data, at: At): BrokerOptions | false {
@@ -164,63 +224,57 @@ function brokerOf(spec: false | Data, at: At): BrokerOptions | false {
   });
 }
 
-const PROTOCOLS: Record<string, (options: any) => Protocol> = { kafka: (o) => Protocol.kafka(o), mqtt: (o) => Protocol.mqtt(o), amqp: (o) => Protocol.amqp(o), rocketmq: (o) => Protocol.rocketmq(o) };
+const PROTOCOLS: Record<ProtocolKind, (options: any) => Protocol> = { kafka: (o) => Protocol.kafka(o), mqtt: (o) => Protocol.mqtt(o), amqp: (o) => Protocol.amqp(o), rocketmq: (o) => Protocol.rocketmq(o) };
 
 function protocolOf(spec: Data): Protocol {
   const [kind, options] = choice(spec);
-  return PROTOCOLS[kind](options);
+  return factoryOf(PROTOCOLS, kind, "protocol")(options);
 }
 
-const STORES: Record<string, (bucket: string, options: any) => OffloadStore> = {
-  s3: (b, o) => OffloadStore.s3(b, o),
-  gcs: (b, o) => OffloadStore.gcs(b, o),
-  azureBlob: (b, o) => OffloadStore.azureBlob(b, o),
-  tencentCos: (b, o) => OffloadStore.tencentCos(b, o),
-  aliyunOss: (b, o) => OffloadStore.aliyunOss(b, o),
-  minio: (b, o) => OffloadStore.minio(b, o),
+/** Object stores take a bucket and credentials; the filesystem store takes neither. */
+const STORES: Record<OffloadKind, (options: any) => OffloadStore> = {
+  s3: ({ bucket, credentials, ...o }) => OffloadStore.s3(bucket, defined({ ...o, credentials: credentialsOf(credentials) })),
+  gcs: ({ bucket, credentials, ...o }) => OffloadStore.gcs(bucket, defined({ ...o, credentials: credentialsOf(credentials) })),
+  azureBlob: ({ bucket, credentials, ...o }) => OffloadStore.azureBlob(bucket, defined({ ...o, credentials: credentialsOf(credentials) })),
+  tencentCos: ({ bucket, credentials, ...o }) => OffloadStore.tencentCos(bucket, defined({ ...o, credentials: credentialsOf(credentials) })),
+  aliyunOss: ({ bucket, credentials, ...o }) => OffloadStore.aliyunOss(bucket, defined({ ...o, credentials: credentialsOf(credentials) })),
+  minio: ({ bucket, credentials, ...o }) => OffloadStore.minio(bucket, defined({ ...o, credentials: credentialsOf(credentials) })),
+  filesystem: (o) => OffloadStore.filesystem(o),
 };
 
 function offloadOf(spec: Data): OffloadStore {
   const [kind, options] = choice(spec);
-  if (kind === "filesystem") return OffloadStore.filesystem(options);
-  const { bucket, credentials, ...rest } = options;
-  return STORES[kind](bucket, defined({ ...rest, credentials: credentialsOf(credentials) }));
+  return factoryOf(STORES, kind, "offload store")(options);
 }
+
+const CREDENTIALS: Record<CredentialsKind, (options: any) => OffloadCredentials> = {
+  fromStackVariables: () => OffloadCredentials.fromStackVariables(),
+  fromSecret: (o) => OffloadCredentials.fromSecret(o.secretName, defined({ id: o.idKey, secret: o.secretKey })),
+  workloadIdentity: (o) => OffloadCredentials.workloadIdentity(o),
+};
 
 function credentialsOf(spec: string | Data): OffloadCredentials {
-  if (spec === "fromStackVariables") return OffloadCredentials.fromStackVariables();
-  const [kind, options] = choice(spec as Data);
-  if (kind === "workloadIdentity") return OffloadCredentials.workloadIdentity(options);
-  return OffloadCredentials.fromSecret(options.secretName, defined({ id: options.idKey, secret: options.secretKey }));
+  const [kind, options] = typeof spec === "string" ? [spec, undefined] : choice(spec);
+  return factoryOf(CREDENTIALS, kind, "credentials")(options);
 }
 
-function componentOf(kind: string, options: Data): IPlatformComponent {
-  switch (kind) {
-    case "nacos": {
-      const { storage, ...rest } = options;
-      return new Nacos(defined({ ...rest, storage: storage === undefined ? undefined : storage === "embedded" ? NacosStorage.embedded() : NacosStorage.mysql(storage.mysql) }));
-    }
-    case "tracing": {
-      const { storage, ...rest } = options;
-      return new Tracing(defined({ ...rest, storage: storage === undefined ? undefined : traceStorageOf(storage) }));
-    }
-    case "consul":
-      return new Consul(options);
-    case "dapr":
-      return new DaprRuntime(options);
-    case "keda":
-      return new Keda(options);
-    case "certManager":
-      return new CertManager(options);
-    default:
-      return new ExternalBroker(options as never);
-  }
-}
+const COMPONENTS: Record<ComponentKind, (options: any) => IPlatformComponent> = {
+  nacos: ({ storage, ...o }) => new Nacos(defined({ ...o, storage: storage === undefined ? undefined : storage === "embedded" ? NacosStorage.embedded() : NacosStorage.mysql(storage.mysql) })),
+  tracing: ({ storage, ...o }) => new Tracing(defined({ ...o, storage: storage === undefined ? undefined : traceStorageOf(storage) })),
+  consul: (o) => new Consul(o),
+  dapr: (o) => new DaprRuntime(o),
+  keda: (o) => new Keda(o),
+  certManager: (o) => new CertManager(o),
+  externalBroker: (o) => new ExternalBroker(o),
+};
+
+const TRACE_STORAGE: Record<TraceStorageKind, (options: any) => TraceStorage> = {
+  memory: (o) => TraceStorage.memory(o), elasticsearch: (o) => TraceStorage.elasticsearch(o), opensearch: (o) => TraceStorage.opensearch(o),
+};
 
 function traceStorageOf(spec: Data): TraceStorage {
   const [kind, options] = choice(spec);
-  if (kind === "memory") return TraceStorage.memory(options);
-  return kind === "elasticsearch" ? TraceStorage.elasticsearch(options) : TraceStorage.opensearch(options);
+  return factoryOf(TRACE_STORAGE, kind, "trace storage")(options);
 }
 
 /** Declared broker objects and the spec's teams and services, by the names the spec uses. */
@@ -239,7 +293,7 @@ function applyTo(platform: MicroservicePlatform, spec: PlatformSpec, at: At, loc
 
   // Topics of public/default, then tenants with their namespaces and topics.
   for (const [name, options] of Object.entries(spec.topics ?? {})) {
-    const topic = at(["topics", name], () => platform.broker.topic(name, options));
+    const topic = at(["topics", name], () => platform.broker.topic(name, options ?? {}));
     declared.topics.set(name, topic);
     declared.topics.set(`public/default/${name}`, topic);
     declared.namespaces.set("public/default", topic.namespace);
@@ -252,7 +306,7 @@ function applyTo(platform: MicroservicePlatform, spec: PlatformSpec, at: At, loc
       const namespace = at(["tenants", tenantName, "namespaces", nsName], () => tenant.addNamespace(nsName, nsOptions));
       declared.namespaces.set(namespace.fullName, namespace);
       for (const [topicName, topicOptions] of Object.entries(topics ?? {})) {
-        const topic = at(["tenants", tenantName, "namespaces", nsName, "topics", topicName], () => namespace.addTopic(topicName, topicOptions));
+        const topic = at(["tenants", tenantName, "namespaces", nsName, "topics", topicName], () => namespace.addTopic(topicName, topicOptions ?? {}));
         declared.topics.set(`${namespace.fullName}/${topicName}`, topic);
         if (namespace.fullName === "public/default") declared.topics.set(topicName, topic);
       }
@@ -349,16 +403,24 @@ function addService(platform: MicroservicePlatform, name: string, spec: ServiceS
   return service;
 }
 
-const TRIGGERS: Record<string, (options: any) => ScaleTrigger> = {
-  http: (o) => ScaleTrigger.http(o), cron: (o) => ScaleTrigger.cron(o), cpu: (o) => ScaleTrigger.cpu(o), memory: (o) => ScaleTrigger.memory(o), prometheus: (o) => ScaleTrigger.prometheus(o),
+/** Backlog and lag triggers name a topic of the spec; the others take their options as they are. */
+const TRIGGERS: Record<TriggerKind, (options: any, topic: (name: string) => PulsarTopic, at: <T>(fn: () => T) => T) => ScaleTrigger> = {
+  http: (o, _, at) => at(() => ScaleTrigger.http(o)),
+  cron: (o, _, at) => at(() => ScaleTrigger.cron(o)),
+  cpu: (o, _, at) => at(() => ScaleTrigger.cpu(o)),
+  memory: (o, _, at) => at(() => ScaleTrigger.memory(o)),
+  prometheus: (o, _, at) => at(() => ScaleTrigger.prometheus(o)),
+  pulsarBacklog: ({ topic, ...o }, resolve, at) => {
+    const resolved = resolve(topic);
+    return at(() => ScaleTrigger.pulsarBacklog(resolved, o));
+  },
+  kafkaLag: ({ topic, ...o }, resolve, at) => {
+    const resolved = resolve(topic);
+    return at(() => ScaleTrigger.kafkaLag(resolved, o));
+  },
 };
 
 function triggerOf(path: Path, spec: Data, r: Resolvers): ScaleTrigger {
   const [kind, options] = choice(spec);
-  if (kind === "pulsarBacklog" || kind === "kafkaLag") {
-    const { topic, ...rest } = options;
-    const resolved = r.topicOf([...path, kind, "topic"], topic);
-    return r.at(path, () => (kind === "pulsarBacklog" ? ScaleTrigger.pulsarBacklog(resolved, rest) : ScaleTrigger.kafkaLag(resolved, rest)));
-  }
-  return r.at(path, () => TRIGGERS[kind](options));
+  return factoryOf(TRIGGERS, kind, "trigger")(options, (name) => r.topicOf([...path, kind, "topic"], name), (fn) => r.at(path, fn));
 }

@@ -37,11 +37,13 @@ export class PlatformPreset {
 
   /**
    * A preset from a platform spec (a YAML or JSON file, an object, or what readPlatformSpec
-   * returned), read and checked now. Errors of its own steps name the spec's file and line.
+   * returned), read and checked now. Errors of its own steps name the spec's file and line, and
+   * so does the platform's refusal of the spec's props; a refusal of props changed in code
+   * (`withProps`, `withComponents`) is the construct's own message, as it would be without a spec.
    */
   public static fromSpec(spec: string | object | PlatformSpecDocument): PlatformPreset {
     const plan = planOf(isPlatformSpecDocument(spec) ? spec : readPlatformSpec(spec));
-    return new PlatformPreset(plan.name, () => plan.props(), [(platform) => plan.apply(platform)], (fn) => plan.within(fn));
+    return new PlatformPreset(plan.name, () => plan.props(), [(platform) => plan.apply(platform)], (scope, name, props) => plan.platform(scope, name, props));
   }
 
   private constructor(
@@ -49,14 +51,14 @@ export class PlatformPreset {
     public readonly defaultName: string | undefined,
     private readonly makeProps: () => MicroservicePlatformProps,
     private readonly steps: readonly PresetStep[],
-    /** How the platform's own refusals are reported (a spec's locate them in its file). */
-    private readonly guard: <T>(fn: () => T) => T = (fn) => fn(),
+    /** Makes the platform (a spec's locates the platform's refusals of its own props in its file). */
+    private readonly construct: (scope: Construct, name: string, props: MicroservicePlatformProps) => MicroservicePlatform = (scope, name, props) => new MicroservicePlatform(scope, name, props),
   ) {}
 
   /** The same preset with its props changed (`(props) => ({ ...props, profile: Profile.DEV })`). */
   public withProps(change: (props: MicroservicePlatformProps) => MicroservicePlatformProps): PlatformPreset {
     check(typeof change === "function", "PlatformPreset.withProps", "withProps takes a function of the props", change, "Pass (props) => ({ ...props, profile: Profile.DEV }).");
-    return new PlatformPreset(this.defaultName, () => change(this.makeProps()), this.steps, this.guard);
+    return new PlatformPreset(this.defaultName, () => change(this.makeProps()), this.steps, this.construct);
   }
 
   /** The same preset with more components, each made by its factory per platform (`() => new Keda()`). */
@@ -68,7 +70,7 @@ export class PlatformPreset {
   /** The same preset with a step run after its own. */
   public then(step: PresetStep): PlatformPreset {
     check(typeof step === "function", "PlatformPreset.then", "a step must be a function of the platform", step, "Pass (platform) => { ... }.");
-    return new PlatformPreset(this.defaultName, this.makeProps, [...this.steps, step], this.guard);
+    return new PlatformPreset(this.defaultName, this.makeProps, [...this.steps, step], this.construct);
   }
 
   /** Builds the platform in `scope`: its props, then every step in order. */
@@ -77,7 +79,7 @@ export class PlatformPreset {
     if (name === undefined) throw new PlatformConfigError("PlatformPreset.build", "the platform needs a name", id, 'Pass one, e.g. preset.build(app, "shop").');
     const props = this.makeProps();
     check(!!props && typeof props === "object", "PlatformPreset.build", "the props function must return the platform's props", props, "Return e.g. { target: Target.kind(), profile: Profile.DEV }.");
-    const platform = this.guard(() => new MicroservicePlatform(scope, name, props));
+    const platform = this.construct(scope, name, props);
     for (const step of this.steps) step(platform);
     return platform;
   }

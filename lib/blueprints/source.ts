@@ -75,14 +75,25 @@ function readFile(file: string): PlatformSpecDocument {
     const what = problem.code === "DUPLICATE_KEY" ? "has a key given twice" : problem.code === "MULTIPLE_DOCS" ? "holds more than one document" : `is not valid YAML (${problem.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")})`;
     throw new PlatformSpecError(at(file, lineCounter, offset), "", `file ${what}`, lineOf(text, offset), problem.code === "MULTIPLE_DOCS" ? "Keep one platform per file (no second '---')." : "Fix the file at that line.");
   }
-  // A map or list as a key (`? [a, b]: c`) would become its text silently.
+  // A key must be text as written: a map or list would become its text, and a plain scalar that
+  // YAML reads as a number, true/false or null would be renamed (`1.50:` to "1.5", `0x1F:` to "31", `~:` to "").
   const { visit, isScalar } = require("yaml") as typeof import("yaml");
   visit(doc, {
-    Pair(_, pair) {
-      const key = pair.key as { range?: number[] } | null;
+    Pair(_, pair, ancestors) {
+      const key = pair.key as { range?: number[]; value?: unknown } | null;
+      const offset = key?.range?.[0] ?? (pair.value as { range?: number[] } | null)?.range?.[0] ?? 0;
       if (key !== null && !isScalar(key)) {
-        throw new PlatformSpecError(at(file, lineCounter, key.range?.[0] ?? 0), "", "file has a key that is a map or a list", lineOf(text, key.range?.[0] ?? 0), "Keys are names: write them as text.");
+        throw new PlatformSpecError(at(file, lineCounter, offset), "", "file has a key that is a map or a list", lineOf(text, offset), "Keys are names: write them as text.");
       }
+      if (typeof key?.value === "string") return;
+      const where = specPathOf(pathOf(ancestors));
+      const written = key?.range ? text.slice(key.range[0], key.range[1]).trim() : "";
+      if (written === "") {
+        throw new PlatformSpecError(at(file, lineCounter, offset), where, "has a key with no name", lineOf(text, offset), "Write the name before the ':'.");
+      }
+      const value = key!.value;
+      const reads = typeof value === "number" ? `the number ${value}` : String(value);
+      throw new PlatformSpecError(at(file, lineCounter, offset), where, `has a key that YAML reads as ${reads}, not as a name`, written, `Write it in quotes (${JSON.stringify(written)}:) to keep it as written.`);
     },
   });
   let data: unknown;
@@ -120,6 +131,8 @@ function plainCopy(value: unknown, path: (string | number)[], ancestors: Set<obj
   const refuse = (problem: string, received: unknown, fix: string): never => {
     throw new PlatformSpecError(locate(path), specPathOf(path), problem, received, fix);
   };
+  // JSON (and so Terraform) has no Infinity or NaN: YAML's .inf, .nan and 1e400 would become null.
+  if (typeof value === "number" && !Number.isFinite(value)) return refuse("must be a finite number", value, "Write a number JSON can hold: 1e400 is too large, and .inf and .nan are not numbers a platform can use.");
   if (value === null || value === undefined || typeof value === "string" || typeof value === "number" || typeof value === "boolean") return value;
   if (typeof value !== "object") return refuse("must be plain data (text, numbers, true or false, lists and maps)", typeof value, "Give the value as it would be written in YAML or JSON.");
   if (path.length > MAX_DEPTH) return refuse(`is nested more than ${MAX_DEPTH} levels deep`, `${path.length} levels`, "Flatten it.");
@@ -142,6 +155,17 @@ function plainCopy(value: unknown, path: (string | number)[], ancestors: Set<obj
   }
   ancestors.delete(value);
   return copy;
+}
+
+/** The spec path of a YAML node, from the nodes that hold it (`visit`'s ancestors). */
+function pathOf(ancestors: readonly unknown[]): (string | number)[] {
+  const { isPair, isScalar, isSeq } = require("yaml") as typeof import("yaml");
+  const path: (string | number)[] = [];
+  ancestors.forEach((node, i) => {
+    if (isPair(node)) path.push(String(isScalar(node.key) ? node.key.value : node.key));
+    else if (isSeq(node) && i + 1 < ancestors.length) path.push(node.items.indexOf(ancestors[i + 1]));
+  });
+  return path;
 }
 
 function stem(file: string): string {

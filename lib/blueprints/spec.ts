@@ -45,6 +45,11 @@ function oneOf<T extends TProperties>(choices: T, example: Record<string, unknow
   });
 }
 
+/** A declaration whose options are all optional: a key left empty in YAML (`dapr:`) is null, and means its defaults, as `{}` does. */
+function orEmpty<T extends TSchema>(schema: T) {
+  return Type.Union([schema, Type.Null()], { description: "its options (a map), or nothing for its defaults", examples: [{}] });
+}
+
 /** A map whose keys are names matching `pattern` (other keys are refused). */
 function named<T extends TSchema>(pattern: string, value: T, what: string, example: Record<string, unknown>) {
   return Type.Record(Type.String({ pattern }), value, { additionalProperties: false, description: `${what} by name`, examples: [example] });
@@ -131,15 +136,15 @@ const TraceStorageSpec = oneOf(
 /** Components by kind, installed in the order listed (each after those it requires). */
 export const ComponentsSpec = options(
   {
-    nacos: optional(options({ ...omit(NacosOptions.properties, "storage"), storage: optional(Type.Union([Type.Literal("embedded"), oneOf({ mysql: NacosMysqlOptions }, { mysql: { host: "mysql.data.svc", database: "nacos", username: "nacos", password: { secretName: "nacos-db", key: "password" } } }, "Nacos's database")], { description: "embedded or { mysql: {...} }", examples: ["embedded"] })) })),
-    consul: optional(ConsulOptions),
-    dapr: optional(DaprRuntimeOptions),
-    tracing: optional(options({ ...omit(TracingOptions.properties, "storage"), storage: optional(TraceStorageSpec) })),
-    keda: optional(KedaOptions),
-    certManager: optional(CertManagerOptions),
+    nacos: optional(orEmpty(options({ ...omit(NacosOptions.properties, "storage"), storage: optional(Type.Union([Type.Literal("embedded"), oneOf({ mysql: NacosMysqlOptions }, { mysql: { host: "mysql.data.svc", database: "nacos", username: "nacos", password: { secretName: "nacos-db", key: "password" } } }, "Nacos's database")], { description: "embedded or { mysql: {...} }", examples: ["embedded"] })) }))),
+    consul: optional(orEmpty(ConsulOptions)),
+    dapr: optional(orEmpty(DaprRuntimeOptions)),
+    tracing: optional(orEmpty(options({ ...omit(TracingOptions.properties, "storage"), storage: optional(TraceStorageSpec) }))),
+    keda: optional(orEmpty(KedaOptions)),
+    certManager: optional(orEmpty(CertManagerOptions)),
     externalBroker: optional(ExternalBrokerOptions),
   },
-  "components by kind ({} for a component's defaults), installed in this order unless one requires another",
+  "components by kind ({} or nothing for a component's defaults), installed in this order unless one requires another",
 );
 
 /** A topic: a name in `public/default` ("hello") or `tenant/namespace/topic`. */
@@ -175,7 +180,8 @@ export const ServiceSpec = options({
   publish: optional(list(topicRef, ["hello"], 100)),
   subscribe: optional(list(options({ topic: topicRef, ...omit(DaprSubscribeOptions.properties, "deadLetter"), deadLetter: optional(topicRef) }), [{ topic: "hello", route: "/echo" }], 100)),
   grants: optional(options({ produce: optional(list(grantRef, ["shop/orders/placed"], 100)), consume: optional(list(grantRef, ["shop/orders/placed"], 100)) }, "direct broker access: a permission for the service's role, its token and URL by reference")),
-  autoscale: optional(options({ ...omit(AutoscaleOptions.properties, "triggers"), triggers: list(TriggerSpec, [{ http: {} }], 20) })),
+  // At least one trigger: a scaler with none would never scale.
+  autoscale: optional(options({ ...omit(AutoscaleOptions.properties, "triggers"), triggers: Type.Array(TriggerSpec, { minItems: 1, maxItems: 20, examples: [[{ http: {} }]] }) })),
   expose: optional(ExposeOptions),
   config: optional(named(configName.pattern!, configContent, "config entries of the service (group = the service's name, in its team's namespace)", { "settings.json": { logLevel: "info" } })),
 });
@@ -200,13 +206,13 @@ export const PlatformSpecSchema = Type.Object(
     components: optional(ComponentsSpec),
     prometheusOperator: optional(bool()),
     policy: optional(PlatformProps.properties.policy),
-    topics: optional(named(`^${PULSAR_NAME}$`, TopicOptions, "topics of public/default", { hello: {} })),
+    topics: optional(named(`^${PULSAR_NAME}$`, orEmpty(TopicOptions), "topics of public/default", { hello: {} })),
     tenants: optional(
       named(
         `^${PULSAR_NAME}$`,
         options({
           ...TenantOptions.properties,
-          namespaces: optional(named(`^${PULSAR_NAME}$`, options({ ...PulsarNamespaceOptions.properties, topics: optional(named(`^${PULSAR_NAME}$`, TopicOptions, "topics", { placed: { partitions: 6 } })) }), "namespaces", { orders: { topics: { placed: {} } } })),
+          namespaces: optional(named(`^${PULSAR_NAME}$`, options({ ...PulsarNamespaceOptions.properties, topics: optional(named(`^${PULSAR_NAME}$`, orEmpty(TopicOptions), "topics", { placed: { partitions: 6 } })) }), "namespaces", { orders: { topics: { placed: {} } } })),
         }),
         "broker tenants",
         { shop: { namespaces: { orders: { topics: { placed: { partitions: 6 } } } } } },
