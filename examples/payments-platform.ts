@@ -1,11 +1,11 @@
-// A product team's platform, extending the company preset of team-preset.ts: more stateless
+// A product team's platform, extending the company preset of presets/team-preset.ts: more stateless
 // replicas, a registry mirror, and its own services and topics. The preset stays as published;
 // every change returns a new preset.
 // Run: npx ts-node --transpile-only examples/payments-platform.ts
 import { App } from "cdktf";
 import { Construct } from "constructs";
 import { MicroservicePlatform, Mirror, Profile, ScaleTrigger } from "../lib";
-import { teamOf, teamPlatform } from "./team-preset";
+import { teamOf, teamPlatform } from "./presets/team-preset";
 
 export function paymentsPlatform(scope: Construct): MicroservicePlatform {
   return teamPlatform({

@@ -14,7 +14,7 @@ import { synthesizeSpecs } from "../stacks/specs";
 import { shopOnEks } from "../examples/shop-on-eks";
 import { shopFromSpec } from "../examples/shop-from-spec";
 import { paymentsPlatform } from "../examples/payments-platform";
-import { teamPlatform } from "../examples/team-preset";
+import { teamPlatform } from "../examples/presets/team-preset";
 import { failure, resourcesOf, stackNames, testApp } from "./helpers";
 
 const ROOT = join(__dirname, "..");

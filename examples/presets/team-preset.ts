@@ -1,8 +1,9 @@
 // A blueprint as code that a platform team publishes in a package of its own: a function of a
 // few options returning a PlatformPreset (how to make the platform's props, and steps run on the
 // platform). Product teams import it and extend it (see payments-platform.ts) without copying it.
+// It is a module, not a program (examples/presets/ holds modules): payments-platform.ts runs it.
 // Run: npx ts-node --transpile-only examples/payments-platform.ts
-import { DaprRuntime, Keda, MicroservicePlatform, Nacos, OffloadCredentials, OffloadStore, PlatformConfigError, PlatformPreset, Profile, Target, Team, TraceStorage, Tracing } from "../lib";
+import { DaprRuntime, Keda, MicroservicePlatform, Nacos, OffloadCredentials, OffloadStore, PlatformConfigError, PlatformPreset, Profile, Target, Team, TraceStorage, Tracing } from "../../lib";
 
 /** Options of the company's standard platform. */
 export interface TeamPlatformOptions {
