@@ -22,7 +22,7 @@ const ROOT = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 // resource type, a failed synth) fails the run instead of shrinking what is tested.
 const EXPECTED_APPLIED = [
   ...["local", "edge", "aws", "gcp", "azure", "tencent"].flatMap((b) => [`${b}-base`, `${b}-apps`]),
-  "shop-base", "shop-apps", "store-042-base", "store-042-apps", "audited-base", "audited-apps",
+  "shop-base", "shop-apps", "store-042-base", "store-042-apps", "audited-base", "audited-apps", "payments-base", "payments-apps",
 ];
 const results = [];
 const started = Date.now();
@@ -130,13 +130,19 @@ try {
   if (crds.length > 0) registerPermissiveCrds(crds, clusterEnv);
   t = Date.now();
   const applied = [];
-  for (const s of ordered) {
-    if (!record(s.name, "apply", tofu(s.dir, ["apply", "-auto-approve", "-input=false"], { env: clusterEnv }), `${Object.values(s.json.resource).reduce((n, r) => n + Object.keys(r).length, 0)} resources`)) continue;
-    applied.push(s);
-    const plan = tofu(s.dir, ["plan", "-detailed-exitcode", "-input=false"], { env: clusterEnv });
-    record(s.name, "re-plan", { ...plan, ok: plan.status === 0 }, plan.status === 0 ? "no changes" : plan.status === 2 ? "changes after apply" : "error");
+  // One program at a time (apply, re-plan, then destroy in reverse): two programs may declare
+  // the same platform (an example built from a spec and its TypeScript twin).
+  for (const group of [...new Set(ordered.map((s) => s.group))]) {
+    const inGroup = [];
+    for (const s of ordered.filter((x) => x.group === group)) {
+      if (!record(s.name, "apply", tofu(s.dir, ["apply", "-auto-approve", "-input=false"], { env: clusterEnv }), `${Object.values(s.json.resource).reduce((n, r) => n + Object.keys(r).length, 0)} resources`)) continue;
+      inGroup.push(s);
+      const plan = tofu(s.dir, ["plan", "-detailed-exitcode", "-input=false"], { env: clusterEnv });
+      record(s.name, "re-plan", { ...plan, ok: plan.status === 0 }, plan.status === 0 ? "no changes" : plan.status === 2 ? "changes after apply" : "error");
+    }
+    for (const s of [...inGroup].reverse()) record(s.name, "destroy", tofu(s.dir, ["destroy", "-auto-approve", "-input=false"], { env: clusterEnv }));
+    applied.push(...inGroup);
   }
-  for (const s of [...applied].reverse()) record(s.name, "destroy", tofu(s.dir, ["destroy", "-auto-approve", "-input=false"], { env: clusterEnv }));
   console.log(`apply / re-plan / destroy of ${applied.length} stacks in ${seconds(t)} s`);
   const missing = EXPECTED_APPLIED.filter((name) => !applied.some((s) => s.name === name));
   record(`${applied.length} of ${EXPECTED_APPLIED.length} expected stacks`, "coverage", { ok: missing.length === 0, out: `not applied: ${missing.join(", ")}` }, missing.length ? `missing ${missing.join(", ")}` : "all applied");
