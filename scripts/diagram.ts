@@ -5,8 +5,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { App } from "cdktf";
-import { MicroservicePlatform, platformDiagram, PlatformConfigError } from "../lib";
-import { BLUEPRINTS } from "../stacks/blueprints";
+import { MicroservicePlatform, platformDiagram } from "../lib";
+import { runProgram, selectedBlueprints } from "../stacks/program";
 
 /** The blueprint whose picture the README shows. */
 const README_DIAGRAM = "aws";
@@ -40,18 +40,11 @@ export function withReadmeDiagram(readme: string, name: string, text: string): s
 }
 
 function main(): void {
-  const wanted = (process.env.BLUEPRINTS ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-  const unknown = wanted.filter((name) => !(name in BLUEPRINTS));
-  if (unknown.length > 0) {
-    console.error(`Unknown blueprint(s) ${unknown.join(", ")} in BLUEPRINTS. Known: ${Object.keys(BLUEPRINTS).join(", ")}.`);
-    process.exit(1);
-  }
   const dir = process.env.DIAGRAM_DIR ?? join("docs", "diagrams");
   mkdirSync(dir, { recursive: true });
   // Only built, never synthesized: the diagram reads what the constructs recorded.
   const app = new App({ outdir: process.env.CDKTF_OUTDIR ?? "cdktf.out" });
-  for (const [name, build] of Object.entries(BLUEPRINTS)) {
-    if (wanted.length > 0 && !wanted.includes(name)) continue;
+  for (const [name, build] of selectedBlueprints()) {
     const files = diagramFiles(name, build(app));
     for (const [file, content] of Object.entries(files)) {
       writeFileSync(join(dir, file), content);
@@ -68,15 +61,4 @@ function main(): void {
   }
 }
 
-if (require.main === module) {
-  try {
-    main();
-  } catch (error) {
-    // Bad input is reported as the message alone: it names the construct, the value and the fix.
-    if (error instanceof PlatformConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
-}
+if (require.main === module) runProgram(main);

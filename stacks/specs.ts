@@ -2,6 +2,7 @@ import { readdirSync } from "node:fs";
 import { extname, isAbsolute, join, relative } from "node:path";
 import { App } from "cdktf";
 import { loadPlatformSpec, PlatformConfigError, PlatformSpecDocument, readPlatformSpec } from "../lib";
+import { runProgram } from "./program";
 
 // Synthesizes every platform spec (*.yaml, *.yml, *.json) of a folder into cdktf.out (or
 // $CDKTF_OUTDIR): SPECS_DIR, default ./blueprints (the six default blueprints as data).
@@ -52,18 +53,11 @@ function specFiles(dir: string): string[] {
 }
 
 if (require.main === module) {
-  try {
+  runProgram(() => {
     // Relative to the working directory, as npm scripts run at the package's root.
     const wanted = (process.env.SPECS ?? "").split(",").map((s) => s.trim()).filter(Boolean);
     const app = new App();
     synthesizeSpecs(app, process.env.SPECS_DIR ?? "blueprints", wanted);
     app.synth();
-  } catch (error) {
-    // Bad input is reported as the message alone: it names the file, the line, the value and the fix.
-    if (error instanceof PlatformConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
+  });
 }
