@@ -16,6 +16,8 @@ export * from "./core/quantity";
 export * from "./core/literal";
 export * from "./core/secrets";
 export * from "./core/helm-chart";
+export { emitResource, nameOf, ProviderResource } from "./core/provider-resource";
+export type { ResourceConfigs, ResourceType } from "./core/provider-resource";
 export * from "./core/custom-resource";
 export * from "./core/secure-namespace";
 export * from "./core/zones";
