@@ -1,4 +1,6 @@
 // Public API: re-exports only. Imports flow core -> components -> platform.
+// First, before anything loads cdktf: it then starts without loading `archiver` (see core/startup).
+import "./core/startup";
 export * from "./core/errors";
 export * from "./core/names";
 export * from "./core/defaults";

@@ -1,7 +1,8 @@
 // One `aws` default blueprint plus SERVICES plain services (image and port only), synthesized:
 // the scale case of `npm run bench`.
-import { App } from "cdktf";
+// The library before cdktf (see stacks/main.ts).
 import { BLUEPRINTS } from "../stacks/blueprints";
+import { App } from "cdktf";
 
 const count = Number(process.env.SERVICES ?? 1000);
 const app = new App();

@@ -1,5 +1,6 @@
-import { App } from "cdktf";
+// The library first: loaded before cdktf, it spares cdktf's start-up `archiver` (lib/core/startup.ts).
 import { runProgram, selectedBlueprints } from "./program";
+import { App } from "cdktf";
 
 // Synthesizes the default blueprints into cdktf.out (or $CDKTF_OUTDIR, as `cdktf synth` sets it).
 // BLUEPRINTS=aws,local limits the run to some of them.

@@ -1,7 +1,8 @@
 import { readdirSync } from "node:fs";
 import { extname, isAbsolute, join, relative } from "node:path";
-import { App } from "cdktf";
+// The library before cdktf (see stacks/main.ts).
 import { loadPlatformSpec, PlatformConfigError, PlatformSpecDocument, readPlatformSpec } from "../lib";
+import { App } from "cdktf";
 import { runProgram } from "./program";
 
 // Synthesizes every platform spec (*.yaml, *.yml, *.json) of a folder into cdktf.out (or

@@ -1,0 +1,78 @@
+// lib/core/startup.ts: cdktf loaded after the library starts without `archiver`, an app with a
+// directory asset (the one thing cdktf needs it for; it zips in a child process) still gets its
+// zip, and the stand-in, if called, is the real module. Run in fresh Node processes: jest's module
+// registry is not Node's, and deferral only applies to the first load.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const ROOT = join(__dirname, "..");
+
+/** Runs `body` in a fresh Node (TypeScript through ts-node) after `prelude`; returns what it prints as JSON. */
+function inFreshNode(prelude: string, body: string): Record<string, unknown> {
+  const script = `${prelude}\n${body}`;
+  const out = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], {
+    cwd: ROOT,
+    env: { ...process.env, TS_NODE_PROJECT: join(ROOT, "tsconfig.json") },
+    encoding: "utf8",
+    stdio: "pipe",
+  });
+  return JSON.parse(out.trim().split("\n").pop()!);
+}
+
+// What is loaded, and an app with a directory asset synthesized into OUT.
+const PROBE = `
+const { readFileSync, writeFileSync, mkdirSync, readdirSync } = require("node:fs");
+const { join } = require("node:path");
+const cdktf = require("cdktf");
+// Modules only the real archiver loads (its own dependencies).
+const loaded = () => Object.keys(require.cache).filter((f) => /[\\\\/]node_modules[\\\\/](archiver-utils|zip-stream|compress-commons|lodash)[\\\\/]/.test(f)).length;
+const beforeSynth = loaded();
+const src = join(process.env.OUT, "src");
+mkdirSync(src, { recursive: true });
+writeFileSync(join(src, "hello.txt"), "hello");
+const app = new cdktf.App({ outdir: join(process.env.OUT, "cdktf.out") });
+const stack = new cdktf.TerraformStack(app, "assets");
+const asset = new cdktf.TerraformAsset(stack, "site", { path: src, type: cdktf.AssetType.ARCHIVE });
+new cdktf.TerraformOutput(stack, "file", { value: asset.path });
+app.synth();
+const assetsDir = join(process.env.OUT, "cdktf.out", "stacks", "assets", "assets");
+const zips = readdirSync(assetsDir, { recursive: true }).filter((f) => String(f).endsWith(".zip"));
+const zip = readFileSync(join(assetsDir, String(zips[0])));
+const afterSynth = loaded();
+// The module cdktf's own require("archiver") returns, called as cdktf calls it.
+const cdktfPrivate = join(require.resolve("cdktf"), "..", "private");
+const archiver = require(require.resolve("archiver", { paths: [cdktfPrivate] }));
+const archive = archiver("zip", { zlib: { level: 9 } });
+console.log(JSON.stringify({
+  beforeSynth, afterSynth, afterCall: loaded(), archive: typeof archive.directory === "function" && typeof archive.finalize === "function",
+  formats: archiver.isRegisteredFormat("zip"), zips: zips.length, zipMagic: zip.subarray(0, 2).toString("latin1"), zipHasFile: zip.includes("hello.txt"),
+}));
+`;
+
+describe("start-up (lib/core/startup.ts)", () => {
+  let out: string;
+  beforeEach(() => {
+    out = mkdtempSync(join(tmpdir(), "msp-startup-"));
+    process.env.OUT = out;
+  });
+  afterEach(() => {
+    rmSync(out, { recursive: true, force: true });
+    delete process.env.OUT;
+  });
+
+  test("the library loaded first: cdktf starts without archiver, and a directory asset still gets its zip", () => {
+    const result = inFreshNode(`require("./lib");`, PROBE);
+    expect(result).toMatchObject({ beforeSynth: 0, afterSynth: 0, zips: 1, zipMagic: "PK", zipHasFile: true });
+    // Called, the stand-in loads and forwards to the real archiver.
+    expect(result.afterCall).toBeGreaterThan(0);
+    expect(result).toMatchObject({ archive: true, formats: true });
+  });
+
+  test("cdktf loaded first: nothing is deferred, and the asset works the same", () => {
+    const result = inFreshNode(`require("cdktf"); require("./lib");`, PROBE);
+    expect(result.beforeSynth).toBeGreaterThan(0);
+    expect(result).toMatchObject({ zips: 1, zipMagic: "PK", zipHasFile: true, archive: true, formats: true });
+  });
+});
