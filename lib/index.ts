@@ -1,5 +1,5 @@
 // Public API: re-exports only. Imports flow core -> components -> platform.
-// First, before anything loads cdktf: it then starts without loading `archiver` (see core/startup).
+// First, before anything loads cdktf: it then starts without modules the library never uses (core/startup).
 import "./core/startup";
 export * from "./core/errors";
 export * from "./core/names";

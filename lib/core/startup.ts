@@ -2,51 +2,73 @@ import { Module } from "node:module";
 import { dirname, join } from "node:path";
 
 /**
- * Defers loading `archiver` until cdktf needs it.
+ * Modules that cdktf loads at start-up for features the library never uses, with the cdktf file
+ * that requires each (resolved from there, so the cache key is the one cdktf looks up):
+ * - `archiver` (with lodash, async, readable-stream and glob: ~100 ms, half the start-up of a
+ *   one-resource cdktf program) zips directory assets, `TerraformAsset`; cdktf even zips in a child
+ *   process, so the program itself never calls it;
+ * - `semver` (45 modules, ~20 ms) checks the Terraform binary's version, which cdktf does only for
+ *   resource moves.
+ */
+const DEFERRED: { name: string; requiredBy: string; callable: boolean }[] = [
+  { name: "archiver", requiredBy: "lib/private/fs.js", callable: true },
+  { name: "semver", requiredBy: "lib/validations/validate-binary-version.js", callable: false },
+];
+
+/**
+ * Defers loading the modules above until cdktf uses them.
  *
- * cdktf's package root loads `archiver` (with lodash, async, readable-stream and glob: ~100 ms,
- * half the start-up of a one-resource cdktf program) for `TerraformAsset`, which zips directory
- * assets. The library has no assets, and cdktf's own modules load the package root, so it cannot
- * be avoided by importing deeper. When this module runs before cdktf is first loaded (the library's
- * entry imports it first), `archiver`'s place in the module cache holds a stand-in that loads the
- * real module on first use: a program with assets works as before, one without never pays.
+ * cdktf's own modules load its package root, which loads everything, so importing deeper cannot
+ * avoid them. When this module runs before cdktf is first loaded (the library's entry imports it
+ * first), each one's place in Node's module cache holds a stand-in that loads the real module on
+ * first use (a call or a property read) and forwards to it: a program that uses them works as
+ * before, one that does not never pays.
  *
  * Nothing happens when cdktf is already loaded (the program imported it first), when the module
- * system is not Node's own (a test runner's registry), or when `archiver` cannot be found.
+ * system is not Node's own (a test runner's registry ignores the writes), or when a module cannot
+ * be found where cdktf would find it.
  */
-export function deferArchiver(): void {
+export function deferUnusedCdktfModules(): void {
   const cache = typeof require === "function" ? require.cache : undefined;
   if (!cache) return;
-  let file: string;
+  let cdktfRoot: string;
   try {
-    const cdktfRoot = dirname(require.resolve("cdktf/package.json"));
+    cdktfRoot = dirname(require.resolve("cdktf/package.json"));
     if (cache[require.resolve("cdktf")]) return;
-    // Resolved from where cdktf requires it, so the cache key is the one cdktf will look up.
-    file = require.resolve("archiver", { paths: [join(cdktfRoot, "lib", "private")] });
   } catch {
     return;
   }
-  if (cache[file]) return;
-  let real: unknown;
+  for (const { name, requiredBy, callable } of DEFERRED) {
+    let file: string;
+    try {
+      file = require.resolve(name, { paths: [dirname(join(cdktfRoot, requiredBy))] });
+    } catch {
+      continue;
+    }
+    if (!cache[file]) cache[file] = standIn(cache, file, callable);
+  }
+}
+
+/** A cache entry whose exports load `file` on first use and forward to it. */
+function standIn(cache: NodeJS.Dict<NodeJS.Module>, file: string, callable: boolean): NodeJS.Module {
+  let real: object | undefined;
   const load = (): object => {
     if (real === undefined) {
       delete cache[file];
-      real = require(file);
+      real = require(file) as object;
     }
-    return real as object;
+    return real;
   };
-  // `archiver` is a function (archiver("zip", options)) with properties (create, registerFormat, ...).
-  const standIn = new Proxy(function archiver() {}, {
+  const exports = new Proxy(callable ? function deferred() {} : {}, {
     apply: (_target, self, args) => Reflect.apply(load() as (...a: unknown[]) => unknown, self, args),
     get: (_target, key) => Reflect.get(load(), key),
     has: (_target, key) => Reflect.has(load(), key),
   });
   const entry = new Module(file);
   entry.filename = file;
-  entry.exports = standIn;
+  entry.exports = exports;
   entry.loaded = true;
-  // A registry that ignores writes (a test runner's) keeps the real module: nothing changes.
-  cache[file] = entry;
+  return entry;
 }
 
-deferArchiver();
+deferUnusedCdktfModules();
