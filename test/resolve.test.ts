@@ -6,7 +6,7 @@ import { Lazy } from "../lib/core/lazy";
 import { resolveFast, useFastResolutionForTests } from "../lib/core/resolve";
 import { PlatformStack } from "../lib/core/platform-stack";
 import { KubernetesConnection } from "../lib/core/connection";
-import { emitResource, nameOf } from "../lib/core/provider-resource";
+import { emitResource, nameOf, variableBoolean, variableString } from "../lib/core/provider-resource";
 import { outputOf, synthEverything } from "./everything";
 
 /** Synthesizes `build` into a fresh directory with the fast resolver or cdktf's own. */
@@ -44,7 +44,46 @@ function tokens(outdir: string): void {
   app.synth();
 }
 
+/** The library's references (`nameOf`, `variableString`, `variableBoolean`) or cdktf's own, in their stack and across stacks. */
+function references(own: boolean) {
+  return (outdir: string) => {
+    const app = new App({ outdir });
+    const connection = KubernetesConnection.kubeconfig();
+    const base = new PlatformStack(app, "r-base", { connection, platformName: "r" });
+    const apps = new PlatformStack(app, "r-apps", { connection, platformName: "r" });
+    apps.addDependency(base);
+    const ns = emitResource(base, "Ns", "kubernetes_namespace_v1", { metadata: { name: "r" } });
+    const team = new TerraformVariable(base, "team", { type: "string", default: "a" });
+    const wait = new TerraformVariable(base, "wait", { type: "bool", default: true });
+    const name = () => (own ? nameOf(ns) : ns.getStringAttribute("metadata[0].name"));
+    const teamValue = () => (own ? variableString(team) : team.stringValue);
+    const waitValue = () => (own ? variableBoolean(wait) : wait.booleanValue);
+    for (const [stack, id] of [[base, "Here"], [apps, "There"]] as const) {
+      emitResource(stack, id, "kubernetes_config_map_v1", {
+        metadata: { name: `cm-${id}`, namespace: name(), labels: { team: teamValue() } },
+        data: { joined: Fn.join(",", [name(), teamValue()]), braced: `\${${name()}}` },
+      });
+      emitResource(stack, `${id}Job`, "kubernetes_job_v1", {
+        metadata: { name: `job-${id}`, namespace: name() },
+        spec: { template: { spec: { container: [{ name: "c", image: "busybox" }] } } },
+        waitForCompletion: waitValue(),
+      });
+      new TerraformOutput(stack, `out-${id}`, { value: { name: name(), team: teamValue(), wait: waitValue() } });
+    }
+    app.synth();
+  };
+}
+
 describe("the fast resolver writes what cdktf's resolver writes", () => {
+  test("the library's references write what cdktf's references write, in their stack and across stacks", () => {
+    const own = synthesize(references(true), true);
+    expect(differing(own, synthesize(references(false), true))).toEqual([]);
+    expect(differing(own, synthesize(references(false), false))).toEqual([]);
+    const apps = own.get("stacks/r-apps/cdk.tf.json")!;
+    expect(apps).toContain("terraform_remote_state");
+    expect(apps).not.toContain("TfToken");
+  });
+
   test("every file of every blueprint and example is byte-identical", () => {
     const fast = synthesize(synthEverything, true);
     const cdktf = synthesize(synthEverything, false);

@@ -18,7 +18,7 @@ import { BrokerBase, ServiceCredentials } from "./broker-base";
 import type { IServiceBinding } from "../core/bindings";
 import { PULSAR_RELEASE, PULSAR_SECRETS, PULSAR_SERVICE_ACCOUNTS, pulsarPodLabels } from "./pulsar-names";
 import { rackScript } from "./rack-script";
-import { emitResource } from "../core/provider-resource";
+import { emitResource, variableString } from "../core/provider-resource";
 
 /** Environment variables a service connected to a broker with a Kafka listener gets. */
 export const KAFKA_ENV = {
@@ -353,7 +353,7 @@ export class Broker extends BrokerBase {
       // Variables sit at the stack's top level so their names are exactly TF_VAR_offload_credential_*.
       const stack = TerraformStack.of(base);
       const variable = (name: string, description: string) =>
-        new TerraformVariable(stack, name, { type: "string", sensitive: true, nullable: false, description }).stringValue;
+        variableString(new TerraformVariable(stack, name, { type: "string", sensitive: true, nullable: false, description }));
       emitResource(base, "OffloadSecret", "kubernetes_secret_v1", {
         metadata: { name: OFFLOAD_SECRET, namespace: ns.name, labels: platform.labels("broker", OFFLOAD_SECRET) },
         data: {

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { IConstruct } from "constructs";
 import { Aspects, IResolvable, LocalBackend, TerraformBackend, TerraformElement, TerraformOutput, TerraformResource, TerraformStack, TerraformVariable, Tokenization } from "cdktf";
 import { KubernetesConnection } from "./connection";
-import { emitProvider } from "./provider-resource";
+import { emitProvider, variableBoolean, variableString } from "./provider-resource";
 import { fastResolution, forgetPrepared, isReadOnlyAspect, keepPrepared, prepareTokens, readOnlyAspect, resolvedInPreparation, resolveFast } from "./resolve";
 
 /** Props of `PlatformStack`. */
@@ -48,8 +48,7 @@ export class PlatformStack extends TerraformStack {
         default: true,
         description: "Wait for workloads and Helm releases to become ready (false for API-only clusters or GitOps hand-off).",
       });
-      // One reference for every workload: each new one would record a stack trace.
-      this.waitReference = variable.booleanValue;
+      this.waitReference = variableBoolean(variable);
     }
     return this.waitReference;
   }
@@ -143,7 +142,7 @@ export class PlatformStack extends TerraformStack {
         }),
       };
     }
-    return { configPath: this.connectionVariables.path.stringValue, configContext: this.connectionVariables.context.stringValue };
+    return { configPath: variableString(this.connectionVariables.path), configContext: variableString(this.connectionVariables.context) };
   }
 
   private addKubernetesProvider(): void {

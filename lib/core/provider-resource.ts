@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { IResolvable, IResolveContext, ITerraformDependable, TerraformProvider, TerraformResource, TerraformStack, Token, Tokenization } from "cdktf";
+import { IResolvable, IResolveContext, ITerraformDependable, TerraformElement, TerraformProvider, TerraformResource, TerraformStack, TerraformVariable, Token, Tokenization } from "cdktf";
 // Types only: the generated provider classes check our configs at compile time, but their modules
 // are never loaded at run time (their constructors cost ~0.4 ms per resource in eager output
 // references, each capturing a stack trace, and deployment-v1 alone takes ~70 ms to load).
@@ -219,24 +219,27 @@ export class ProviderBlock<T extends keyof ProviderConfigs = keyof ProviderConfi
 }
 
 /**
- * A reference to an attribute of a resource. In its own stack, outside functions and iterators (the
- * library's uses), it is written as `${type.id.attribute}` directly: cdktf's own reference records
- * a full stack trace when created, and its resolution allocates per key. Anywhere else it resolves
- * to cdktf's reference, which handles cross-stack outputs and braces.
+ * A reference to a Terraform element (an attribute of a resource, a variable's value). In the
+ * element's own stack, outside functions and iterators (the library's uses), it is written as
+ * `${expression}` directly: cdktf's own reference records a full stack trace when created, and its
+ * resolution allocates per key. Anywhere else it resolves to cdktf's reference, which handles
+ * cross-stack outputs and braces.
  */
-class AttributeReference implements IResolvable {
+class ElementReference implements IResolvable {
   public readonly creationStack: string[] = [];
-  private cdktfReference?: string;
+  private cdktfReference?: unknown;
 
-  constructor(private readonly resource: TerraformResource, private readonly attribute: string) {
+  constructor(
+    private readonly element: TerraformElement,
+    private readonly expression: () => string,
+    private readonly makeCdktfReference: () => unknown,
+  ) {
     resolvesAlone(this);
   }
 
-  public resolve(context: IResolveContext): string {
-    if (!context.suppressBraces && !context.iteratorContext && TerraformStack.of(context.scope) === TerraformStack.of(this.resource)) {
-      return `\${${this.resource.terraformResourceType}.${this.resource.friendlyUniqueId}.${this.attribute}}`;
-    }
-    this.cdktfReference ??= this.resource.getStringAttribute(this.attribute);
+  public resolve(context: IResolveContext): unknown {
+    if (!context.suppressBraces && !context.iteratorContext && TerraformStack.of(context.scope) === this.element.cdktfStack) return `\${${this.expression()}}`;
+    this.cdktfReference ??= this.makeCdktfReference();
     return this.cdktfReference;
   }
 
@@ -250,8 +253,31 @@ const names = new WeakMap<TerraformResource, string>();
 /** The name of a Kubernetes object as a reference (so Terraform orders what uses it after it); one per object. */
 export function nameOf(resource: TerraformResource): string {
   let name = names.get(resource);
-  if (name === undefined) names.set(resource, (name = Token.asString(new AttributeReference(resource, "metadata[0].name"))));
+  if (name === undefined) {
+    const attribute = "metadata[0].name";
+    const reference = new ElementReference(resource, () => `${resource.terraformResourceType}.${resource.friendlyUniqueId}.${attribute}`, () => resource.getStringAttribute(attribute));
+    names.set(resource, (name = Token.asString(reference)));
+  }
   return name;
+}
+
+const variableValues = new WeakMap<TerraformVariable, ElementReference>();
+
+/** A variable's value (`${var.name}`), as `variable.value` is, without a stack trace per use; one per variable. */
+function variableValue(variable: TerraformVariable): ElementReference {
+  let value = variableValues.get(variable);
+  if (value === undefined) variableValues.set(variable, (value = new ElementReference(variable, () => `var.${variable.friendlyUniqueId}`, () => variable.value)));
+  return value;
+}
+
+/** `variable.stringValue`, the same way. */
+export function variableString(variable: TerraformVariable): string {
+  return Token.asString(variableValue(variable));
+}
+
+/** `variable.booleanValue`, the same way. */
+export function variableBoolean(variable: TerraformVariable): IResolvable {
+  return variableValue(variable);
 }
 
 type ResourceFactory = (scope: Construct, id: string, type: ResourceType, config: unknown) => TerraformResource;
