@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { App, Aspects, Fn, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
+import { App, Aspects, dependable, Fn, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
 import { Lazy } from "../lib/core/lazy";
 import { resolveFast, useFastResolutionForTests } from "../lib/core/resolve";
 import { PlatformStack } from "../lib/core/platform-stack";
@@ -44,7 +44,7 @@ function tokens(outdir: string): void {
   app.synth();
 }
 
-/** The library's references (`nameOf`, `variableString`, `variableBoolean`) or cdktf's own, in their stack and across stacks. */
+/** The library's references (`nameOf`, `variableString`, `variableBoolean`, `dependsOn` of its resources) or cdktf's own, in their stack and across stacks. */
 function references(own: boolean) {
   return (outdir: string) => {
     const app = new App({ outdir });
@@ -63,11 +63,13 @@ function references(own: boolean) {
         metadata: { name: `cm-${id}`, namespace: name(), labels: { team: teamValue() } },
         data: { joined: Fn.join(",", [name(), teamValue()]), braced: `\${${name()}}` },
       });
-      emitResource(stack, `${id}Job`, "kubernetes_job_v1", {
+      const job = emitResource(stack, `${id}Job`, "kubernetes_job_v1", {
         metadata: { name: `job-${id}`, namespace: name() },
         spec: { template: { spec: { container: [{ name: "c", image: "busybox" }] } } },
         waitForCompletion: waitValue(),
+        dependsOn: own ? [ns] : undefined,
       });
+      if (!own) job.dependsOn = [dependable(ns)];
       new TerraformOutput(stack, `out-${id}`, { value: { name: name(), team: teamValue(), wait: waitValue() } });
     }
     app.synth();

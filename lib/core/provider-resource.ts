@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { IResolvable, IResolveContext, ITerraformDependable, TerraformElement, TerraformProvider, TerraformResource, TerraformStack, TerraformVariable, Token, Tokenization } from "cdktf";
+import { dependable, IResolvable, IResolveContext, ITerraformDependable, TerraformElement, TerraformProvider, TerraformResource, TerraformStack, TerraformVariable, Token, Tokenization } from "cdktf";
 // Types only: the generated provider classes check our configs at compile time, but their modules
 // are never loaded at run time (their constructors cost ~0.4 ms per resource in eager output
 // references, each capturing a stack trace, and deployment-v1 alone takes ~70 ms to load).
@@ -161,8 +161,9 @@ export class ProviderResource<T extends ResourceType = ResourceType> extends Ter
       terraformResourceType: type,
       terraformGeneratorMetadata: type.startsWith("helm_") ? GENERATOR.helm : GENERATOR.kubernetes,
       provider: meta.provider,
-      dependsOn: meta.dependsOn,
     });
+    // What cdktf's constructor would set (a token per dependency), without a stack trace each.
+    if (Array.isArray(meta.dependsOn)) this.dependsOn = meta.dependsOn.map(dependencyOn);
     const attributes: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(config as object)) {
       if (!META_ARGUMENTS.has(key) && value !== undefined) attributes[key] = value;
@@ -229,16 +230,20 @@ class ElementReference implements IResolvable {
   public readonly creationStack: string[] = [];
   private cdktfReference?: unknown;
 
+  /** `braces: false` writes the bare expression, as `depends_on` takes it. */
   constructor(
     private readonly element: TerraformElement,
     private readonly expression: () => string,
     private readonly makeCdktfReference: () => unknown,
+    private readonly braces = true,
   ) {
     resolvesAlone(this);
   }
 
   public resolve(context: IResolveContext): unknown {
-    if (!context.suppressBraces && !context.iteratorContext && TerraformStack.of(context.scope) === this.element.cdktfStack) return `\${${this.expression()}}`;
+    if (!context.suppressBraces && !context.iteratorContext && TerraformStack.of(context.scope) === this.element.cdktfStack) {
+      return this.braces ? `\${${this.expression()}}` : this.expression();
+    }
     this.cdktfReference ??= this.makeCdktfReference();
     return this.cdktfReference;
   }
@@ -259,6 +264,16 @@ export function nameOf(resource: TerraformResource): string {
     names.set(resource, (name = Token.asString(reference)));
   }
   return name;
+}
+
+/**
+ * An entry of `depends_on` (`type.id`), as cdktf's `dependable()` writes it. Resources of the
+ * library's own stack only: anything else (a module, a data source, another stack's resource) is
+ * cdktf's token.
+ */
+function dependencyOn(dependency: ITerraformDependable): string {
+  if (!TerraformResource.isTerraformResource(dependency)) return dependable(dependency);
+  return Token.asString(new ElementReference(dependency, () => `${dependency.terraformResourceType}.${dependency.friendlyUniqueId}`, () => dependable(dependency), false));
 }
 
 const variableValues = new WeakMap<TerraformVariable, ElementReference>();
