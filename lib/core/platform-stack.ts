@@ -3,6 +3,7 @@ import { IConstruct } from "constructs";
 import { Aspects, IResolvable, LocalBackend, TerraformBackend, TerraformElement, TerraformOutput, TerraformResource, TerraformStack, TerraformVariable, Tokenization } from "cdktf";
 import { KubernetesConnection } from "./connection";
 import { emitProvider, variableBoolean, variableString } from "./provider-resource";
+import { PlatformStackSynthesizer } from "./stack-synthesizer";
 import { fastResolution, forgetPrepared, isReadOnlyAspect, keepPrepared, prepareTokens, readOnlyAspect, resolvedInPreparation, resolveFast } from "./resolve";
 
 /** Props of `PlatformStack`. */
@@ -31,6 +32,7 @@ export class PlatformStack extends TerraformStack {
     super(scope, id);
     this.connection = props.connection;
     this.platformName = props.platformName;
+    this.synthesizer = new PlatformStackSynthesizer(this, this.synthesizer);
     // Providers are decided once every resource exists: aspects run in `app.synth()` and in
     // `Testing.synth()` alike, after the program has built its constructs.
     Aspects.of(this).add(readOnlyAspect({ visit: (node: IConstruct) => node === this && this.addProviders() }));
