@@ -45,15 +45,14 @@ export * from "./autoscaling/keda";
 export * from "./workloads/team";
 export * from "./workloads/microservice";
 export * from "./platform/microservice-platform";
+// The insight tools and blueprints as data (platform specs in YAML or JSON) load on first use
+// (on-demand.ts); blueprints as code (presets) build platforms.
 export type { Amounts, ContainerSpec, NotCounted, PodAmounts, WorkloadSpec } from "./insight/workload";
-export * from "./insight/footprint";
-export * from "./insight/render";
-export * from "./insight/diagram";
-// Blueprints as data (platform specs in YAML or JSON) and as code (presets): they build platforms.
+export type * from "./insight/footprint";
+export { platformFootprint, renderFootprint, footprintFailures, platformDiagram, mermaidText } from "./on-demand";
 export { PlatformSpecError } from "./blueprints/spec-error";
-export { readPlatformSpec, isPlatformSpecDocument } from "./blueprints/source";
+export { readPlatformSpec, isPlatformSpecDocument, loadPlatformSpec, platformFromSpec } from "./on-demand";
 export type { PlatformSpecDocument } from "./blueprints/source";
-export { loadPlatformSpec, platformFromSpec } from "./blueprints/load";
 export type { LoadPlatformSpecOptions } from "./blueprints/load";
 export * from "./blueprints/preset";
 export type { PlatformSpec, ServiceSpecData } from "./blueprints/spec";

@@ -2,8 +2,7 @@ import { Construct } from "constructs";
 import { IPlatformComponent } from "../core/component";
 import { check, PlatformConfigError } from "../core/errors";
 import { MicroservicePlatform, MicroservicePlatformProps } from "../platform/microservice-platform";
-import { planOf } from "./load";
-import { isPlatformSpecDocument, PlatformSpecDocument, readPlatformSpec } from "./source";
+import type { PlatformSpecDocument } from "./source";
 
 /** Something a preset does to the platform it built: add teams, services, topics, config. */
 export type PresetStep = (platform: MicroservicePlatform) => void;
@@ -42,6 +41,11 @@ export class PlatformPreset {
    * (`withProps`, `withComponents`) is the construct's own message, as it would be without a spec.
    */
   public static fromSpec(spec: string | object | PlatformSpecDocument): PlatformPreset {
+    // The spec loader is loaded on first use (see on-demand.ts).
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { planOf } = require("./load") as typeof import("./load");
+    const { isPlatformSpecDocument, readPlatformSpec } = require("./source") as typeof import("./source");
+    /* eslint-enable @typescript-eslint/no-require-imports */
     const plan = planOf(isPlatformSpecDocument(spec) ? spec : readPlatformSpec(spec));
     return new PlatformPreset(plan.name, () => plan.props(), [(platform) => plan.apply(platform)], (scope, name, props) => plan.platform(scope, name, props));
   }
