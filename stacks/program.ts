@@ -4,6 +4,10 @@ import { BLUEPRINTS } from "./blueprints";
 /**
  * Runs a program of this repository (synth, reports): bad input is reported as the message alone,
  * which names the construct or file, the value and the fix, and exits 1.
+ *
+ * Done, it exits at once when nothing is left to write: after building and dropping a construct
+ * tree, Node would otherwise first run the garbage collector's pending work. Output still being
+ * flushed (stdout is asynchronous on some platforms' pipes) is left to the normal exit.
  */
 export function runProgram(main: () => number | void): void {
   try {
@@ -13,6 +17,7 @@ export function runProgram(main: () => number | void): void {
     console.error(error.message);
     process.exitCode = 1;
   }
+  if (process.stdout.writableLength === 0 && process.stderr.writableLength === 0) process.exit();
 }
 
 /** The default blueprints named in BLUEPRINTS (comma-separated; all of them when unset). */
