@@ -5,13 +5,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import fc from "fast-check";
-import { Annotations, App, AssetType, TerraformAsset, TerraformOutput } from "cdktf";
+import { Annotations, App, AssetType, TerraformAsset, TerraformOutput, TerraformResource } from "cdktf";
 import { KubernetesConnection } from "../lib/core/connection";
 import { PlatformStack } from "../lib/core/platform-stack";
 import { emitResource } from "../lib/core/provider-resource";
 import { useFastResolutionForTests } from "../lib/core/resolve";
 import { stableJson } from "../lib/core/stack-synthesizer";
 import { outputOf } from "./everything";
+import { withOldTerraform } from "./fixtures/old-terraform";
 
 // cdktf's serializer, from where cdktf loads it.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -56,11 +57,11 @@ describe("stableJson writes what json-stable-stringify writes", () => {
 });
 
 /** Synthesizes `build` with the library's synthesizer (fast) or cdktf's; the files written, or the error thrown. */
-function synthesize(build: (app: App) => void, fast: boolean): { files?: Map<string, string>; error?: string } {
+function synthesize(build: (app: App) => void, fast: boolean, skipValidation = false): { files?: Map<string, string>; error?: string } {
   const outdir = freshDir(String(fast));
   useFastResolutionForTests(fast);
   try {
-    const app = new App({ outdir });
+    const app = new App({ outdir, skipValidation });
     build(app);
     app.synth();
     return { files: outputOf(outdir) };
@@ -72,8 +73,8 @@ function synthesize(build: (app: App) => void, fast: boolean): { files?: Map<str
 }
 
 /** Both ways, from one call site: annotations record the stack trace of the synthesis that built them. */
-function both(build: (app: App) => void): { fast: ReturnType<typeof synthesize>; cdktf: ReturnType<typeof synthesize> } {
-  const [fast, cdktf] = [true, false].map((fastResolution) => synthesize(build, fastResolution));
+function both(build: (app: App) => void, skipValidation = false): { fast: ReturnType<typeof synthesize>; cdktf: ReturnType<typeof synthesize> } {
+  const [fast, cdktf] = [true, false].map((fastResolution) => synthesize(build, fastResolution, skipValidation));
   return { fast, cdktf };
 }
 
@@ -122,6 +123,19 @@ describe("the platform stack synthesizer does what cdktf's does", () => {
     expect(fast.error).toBeUndefined();
     expect(fast.files).toEqual(cdktf.files);
     expect([...fast.files!.keys()].some((file) => file.endsWith("index.html"))).toBe(true);
+  });
+
+  test("a moved resource gets the same moved block and the same Terraform version check", () => {
+    const build = (app: App) => stackWith(app, (stack) => (stack.node.findChild("Ns") as TerraformResource).moveFromId("kubernetes_namespace_v1.old"));
+    // With a Terraform too old for moves, both refuse it alike.
+    const { fast, cdktf } = withOldTerraform(() => both(build));
+    expect(fast.error).toContain("terraform version 1.4.6 is lower than the required version >=1.5");
+    expect(fast.error).toBe(cdktf.error);
+    // Without validation (no Terraform binary needed), the files.
+    const files = both(build, true);
+    expect(files.fast.error).toBeUndefined();
+    expect(files.fast.files).toEqual(files.cdktf.files);
+    expect(files.fast.files!.get(join("stacks", "s-base", "cdk.tf.json"))).toContain('"from": "kubernetes_namespace_v1.old"');
   });
 
   test("HCL output is cdktf's own", () => {

@@ -67,7 +67,7 @@ export class PlatformStack extends TerraformStack {
     // resolves is kept for the synthesis when nothing can change an element in between: only the
     // library's read-only aspects run there (a user's aspect may change anything, so then nothing
     // is kept). Preparing and final resolution differ only in registering cross-stack references.
-    this.ensureBackendExists();
+    // (cdktf's pass first ensures a backend, which the stack has now.)
     const keep = onlyReadOnlyAspects(this);
     for (const element of elementsOf(this)) {
       const fragment = element.toTerraform();

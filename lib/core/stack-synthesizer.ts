@@ -17,8 +17,8 @@ const ANNOTATION_TYPES: string[] = [AnnotationMetadataEntryType.INFO, Annotation
  * the stack's JSON with `stableJson` instead of the `json-stable-stringify` package: the same
  * bytes in a third of the time (~25 ms per synthesis of the default blueprints).
  *
- * HCL output, resource moves and cdktf's own resolution (the differential tests) go to cdktf's
- * synthesizer: `test/resolve.test.ts` compares the two on every blueprint and example.
+ * HCL output and cdktf's own resolution (the differential tests) go to cdktf's synthesizer:
+ * `test/resolve.test.ts` compares the two on every blueprint and example.
  */
 export class PlatformStackSynthesizer implements IStackSynthesizer {
   private readonly continueOnErrorAnnotations = process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS !== undefined;
@@ -31,9 +31,9 @@ export class PlatformStackSynthesizer implements IStackSynthesizer {
 
   public synthesize(session: ISynthesisSession): void {
     const stack = this.stack;
-    if (this.hclOutput || !fastResolution() || stack.hasResourceMove()) return this.cdktfSynthesizer.synthesize(session);
+    if (this.hclOutput || !fastResolution()) return this.cdktfSynthesizer.synthesize(session);
     invokeAspects(stack);
-    // An aspect may have moved a resource: cdktf then requires Terraform 1.5.
+    // Moved resources need Terraform 1.5.
     if (stack.hasResourceMove()) {
       stack.node.addValidation(new ValidateTerraformVersion(">=1.5", "Resource move functionality is only supported for Terraform >=1.5. Please upgrade your Terraform version."));
     }
