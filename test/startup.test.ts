@@ -1,6 +1,6 @@
-// lib/core/startup.ts: cdktf loaded after the library starts without `archiver` and `semver`, an
-// app with a directory asset (what cdktf needs archiver for; it zips in a child process) still gets
-// its zip, and the stand-ins, when used, are the real modules. Run in fresh Node processes: jest's module
+// lib/core/startup.ts: cdktf loaded after the library starts without `archiver`, `semver` and
+// `json-stable-stringify`, an app with a directory asset (what cdktf needs archiver for; it zips in
+// a child process) still gets its zip, and the stand-ins, when used, are the real modules. Run in fresh Node processes: jest's module
 // registry is not Node's, and deferral only applies to the first load.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -29,6 +29,9 @@ const cdktf = require("cdktf");
 // Modules only the real semver loads (its parts).
 const semverParts = () => Object.keys(require.cache).filter((f) => /[\\\\/]semver[\\\\/](functions|classes|ranges)[\\\\/]/.test(f)).length;
 const semverBefore = semverParts();
+// Modules only the real json-stable-stringify loads (its helpers).
+const stringifyParts = () => Object.keys(require.cache).filter((f) => /[\\\\/](get-intrinsic|call-bind|object-keys)[\\\\/]/.test(f)).length;
+const stringifyBefore = stringifyParts();
 // Modules only the real archiver loads (its own dependencies).
 const loaded = () => Object.keys(require.cache).filter((f) => /[\\\\/]node_modules[\\\\/](archiver-utils|zip-stream|compress-commons|lodash)[\\\\/]/.test(f)).length;
 const beforeSynth = loaded();
@@ -51,8 +54,11 @@ const archive = archiver("zip", { zlib: { level: 9 } });
 // The module cdktf's version check gets, used as it uses it.
 const semver = require(require.resolve("semver", { paths: [join(require.resolve("cdktf"), "..", "validations")] }));
 const satisfied = [semver.satisfies("1.6.0", ">=1.5"), semver.satisfies("1.4.0", ">=1.5")];
+// The module cdktf's manifest writes with (the asset app above has no platform stack: cdktf's own writer ran).
+const stringify = require(require.resolve("json-stable-stringify", { paths: [join(require.resolve("cdktf"), "..")] }));
+const stringified = stringify({ b: [], a: 1 }, { space: 2 });
 console.log(JSON.stringify({
-  semverBefore, semverAfter: semverParts(), satisfied, beforeSynth, afterSynth, afterCall: loaded(), archive: typeof archive.directory === "function" && typeof archive.finalize === "function",
+  semverBefore, semverAfter: semverParts(), satisfied, stringifyBefore, stringifyAfter: stringifyParts(), stringified, beforeSynth, afterSynth, afterCall: loaded(), archive: typeof archive.directory === "function" && typeof archive.finalize === "function",
   formats: archiver.isRegisteredFormat("zip"), zips: zips.length, zipMagic: zip.subarray(0, 2).toString("latin1"), zipHasFile: zip.includes("hello.txt"),
 }));
 `;
@@ -68,9 +74,10 @@ describe("start-up (lib/core/startup.ts)", () => {
     delete process.env.OUT;
   });
 
-  test("the library loaded first: cdktf starts without archiver and semver, and both work when used", () => {
+  test("the library loaded first: cdktf starts without archiver, semver and json-stable-stringify, and they work when used", () => {
     const result = inFreshNode(`require("./lib");`, PROBE);
-    expect(result).toMatchObject({ semverBefore: 0, satisfied: [true, false] });
+    expect(result).toMatchObject({ semverBefore: 0, satisfied: [true, false], stringifyBefore: 0, stringified: '{\n  "a": 1,\n  "b": [\n  ]\n}' });
+    expect(result.stringifyAfter).toBeGreaterThan(0);
     expect(result.semverAfter).toBeGreaterThan(0);
     expect(result).toMatchObject({ beforeSynth: 0, afterSynth: 0, zips: 1, zipMagic: "PK", zipHasFile: true });
     // Called, the stand-in loads and forwards to the real archiver.
@@ -82,6 +89,7 @@ describe("start-up (lib/core/startup.ts)", () => {
     const result = inFreshNode(`require("cdktf"); require("./lib");`, PROBE);
     expect(result.beforeSynth).toBeGreaterThan(0);
     expect(result.semverBefore).toBeGreaterThan(0);
+    expect(result.stringifyBefore).toBeGreaterThan(0);
     expect(result).toMatchObject({ satisfied: [true, false], zips: 1, zipMagic: "PK", zipHasFile: true, archive: true, formats: true });
   });
 });

@@ -1,9 +1,9 @@
 import { Construct } from "constructs";
 import { IConstruct } from "constructs";
-import { Aspects, IResolvable, LocalBackend, TerraformBackend, TerraformElement, TerraformOutput, TerraformResource, TerraformStack, TerraformVariable, Tokenization } from "cdktf";
+import { App, Aspects, IResolvable, LocalBackend, TerraformBackend, TerraformElement, TerraformOutput, TerraformResource, TerraformStack, TerraformVariable, Tokenization } from "cdktf";
 import { KubernetesConnection } from "./connection";
 import { emitProvider, variableBoolean, variableString } from "./provider-resource";
-import { PlatformStackSynthesizer } from "./stack-synthesizer";
+import { PlatformStackSynthesizer, writeManifestStably } from "./stack-synthesizer";
 import { fastResolution, forgetPrepared, isReadOnlyAspect, keepPrepared, prepareTokens, readOnlyAspect, resolvedInPreparation, resolveFast } from "./resolve";
 
 /** Props of `PlatformStack`. */
@@ -33,6 +33,7 @@ export class PlatformStack extends TerraformStack {
     this.connection = props.connection;
     this.platformName = props.platformName;
     this.synthesizer = new PlatformStackSynthesizer(this, this.synthesizer);
+    if (App.isApp(this.node.root)) writeManifestStably(this.node.root);
     // Providers are decided once every resource exists: aspects run in `app.synth()` and in
     // `Testing.synth()` alike, after the program has built its constructs.
     Aspects.of(this).add(readOnlyAspect({ visit: (node: IConstruct) => node === this && this.addProviders() }));

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConstructOrder, IConstruct, MetadataEntry } from "constructs";
-import { AnnotationMetadataEntryType, ISynthesisSession, IStackSynthesizer, TerraformStack } from "cdktf";
+import { AnnotationMetadataEntryType, App, ISynthesisSession, IStackSynthesizer, Manifest, TerraformStack } from "cdktf";
 // Not exported from cdktf's root; the peer dependency pins cdktf to 0.21.
 import { invokeAspects } from "cdktf/lib/synthesize/synthesizer";
 import { ValidateTerraformVersion } from "cdktf/lib/validations/validate-terraform-version";
@@ -58,6 +58,25 @@ export class PlatformStackSynthesizer implements IStackSynthesizer {
     }
     writeFileSync(join(session.outdir, stackManifest.synthesizedStackPath), stableJson(stack.toTerraform()) ?? "");
   }
+}
+
+const stableManifests = new WeakSet<Manifest>();
+
+/**
+ * Has the app write its `manifest.json` with `stableJson` too (the same bytes): cdktf's manifest is
+ * the last user of `json-stable-stringify`, whose loading (with its ~30 helper modules, ~14 ms)
+ * core/startup then defers for good. Once per app; cdktf's own resolution (the differential
+ * tests) keeps cdktf's writer.
+ */
+export function writeManifestStably(app: App): void {
+  const manifest = app.manifest;
+  if (stableManifests.has(manifest)) return;
+  stableManifests.add(manifest);
+  const cdktfWrite = manifest.writeToFile.bind(manifest);
+  manifest.writeToFile = () => {
+    if (!fastResolution()) return cdktfWrite();
+    writeFileSync(join(manifest.outdir, Manifest.fileName), stableJson(manifest.buildManifest()) ?? "");
+  };
 }
 
 /**

@@ -8,11 +8,15 @@ import { dirname, join } from "node:path";
  *   one-resource cdktf program) zips directory assets, `TerraformAsset`; cdktf even zips in a child
  *   process, so the program itself never calls it;
  * - `semver` (45 modules, ~20 ms) checks the Terraform binary's version, which cdktf does only for
- *   resource moves.
+ *   resource moves;
+ * - `json-stable-stringify` (with ~30 helper modules, ~14 ms) writes the stacks and the manifest,
+ *   which platform stacks and their apps write with the library's own writer
+ *   (core/stack-synthesizer).
  */
 const DEFERRED: { name: string; requiredBy: string; callable: boolean }[] = [
   { name: "archiver", requiredBy: "lib/private/fs.js", callable: true },
   { name: "semver", requiredBy: "lib/validations/validate-binary-version.js", callable: false },
+  { name: "json-stable-stringify", requiredBy: "lib/manifest.js", callable: true },
 ];
 
 /**
