@@ -1,4 +1,4 @@
-// The library first: loaded before cdktf, it spares cdktf's start-up `archiver` (lib/core/startup.ts).
+// The library first: loaded before cdktf, it spares cdktf start-up modules it never uses (lib/core/startup.ts).
 import { runProgram, selectedBlueprints } from "./program";
 import { App } from "cdktf";
 

@@ -1,6 +1,8 @@
-import { mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { App } from "cdktf";
+import { useFastResolutionForTests } from "../lib/core/resolve";
 import { BLUEPRINTS } from "../stacks/blueprints";
 import { auditedPlatform } from "../examples/audit-log-component";
 import { edgeSite } from "../examples/edge-site";
@@ -32,4 +34,17 @@ export function filesUnder(dir: string): string[] {
 /** The files of a synthesis by path relative to its outdir, with their text. */
 export function outputOf(dir: string): Map<string, string> {
   return new Map(filesUnder(dir).map((file) => [relative(dir, file), readFileSync(file, "utf8")]));
+}
+
+/** Synthesizes `build` into a fresh directory with the library's fast path or cdktf's own: the files written. */
+export function outputWith(build: (outdir: string) => void, fast: boolean): Map<string, string> {
+  const outdir = mkdtempSync(join(tmpdir(), `msp-${fast ? "fast" : "cdktf"}-`));
+  useFastResolutionForTests(fast);
+  try {
+    build(outdir);
+    return outputOf(outdir);
+  } finally {
+    useFastResolutionForTests(true);
+    rmSync(outdir, { recursive: true, force: true });
+  }
 }

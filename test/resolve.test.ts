@@ -3,24 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App, Aspects, dependable, Fn, TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
 import { Lazy } from "../lib/core/lazy";
-import { resolveFast, useFastResolutionForTests } from "../lib/core/resolve";
+import { resolveFast } from "../lib/core/resolve";
 import { PlatformStack } from "../lib/core/platform-stack";
 import { KubernetesConnection } from "../lib/core/connection";
 import { emitResource, nameOf, variableBoolean, variableString } from "../lib/core/provider-resource";
-import { outputOf, synthEverything } from "./everything";
-
-/** Synthesizes `build` into a fresh directory with the fast resolver or cdktf's own. */
-function synthesize(build: (outdir: string) => void, fast: boolean): Map<string, string> {
-  const outdir = mkdtempSync(join(tmpdir(), `msp-resolve-${fast}-`));
-  useFastResolutionForTests(fast);
-  try {
-    build(outdir);
-    return outputOf(outdir);
-  } finally {
-    useFastResolutionForTests(true);
-    rmSync(outdir, { recursive: true, force: true });
-  }
-}
+import { outputWith, synthEverything } from "./everything";
 
 const differing = (a: Map<string, string>, b: Map<string, string>) => [...new Set([...a.keys(), ...b.keys()])].filter((file) => a.get(file) !== b.get(file));
 
@@ -65,7 +52,7 @@ function references(own: boolean) {
       });
       const job = emitResource(stack, `${id}Job`, "kubernetes_job_v1", {
         metadata: { name: `job-${id}`, namespace: name() },
-        spec: { template: { spec: { container: [{ name: "c", image: "busybox" }] } } },
+        spec: { template: { metadata: {}, spec: { container: [{ name: "c", image: "busybox" }] } } },
         waitForCompletion: waitValue(),
         dependsOn: own ? [ns] : undefined,
       });
@@ -78,24 +65,24 @@ function references(own: boolean) {
 
 describe("the fast resolver writes what cdktf's resolver writes", () => {
   test("the library's references write what cdktf's references write, in their stack and across stacks", () => {
-    const own = synthesize(references(true), true);
-    expect(differing(own, synthesize(references(false), true))).toEqual([]);
-    expect(differing(own, synthesize(references(false), false))).toEqual([]);
+    const own = outputWith(references(true), true);
+    expect(differing(own, outputWith(references(false), true))).toEqual([]);
+    expect(differing(own, outputWith(references(false), false))).toEqual([]);
     const apps = own.get("stacks/r-apps/cdk.tf.json")!;
     expect(apps).toContain("terraform_remote_state");
     expect(apps).not.toContain("TfToken");
   });
 
   test("every file of every blueprint and example is byte-identical", () => {
-    const fast = synthesize(synthEverything, true);
-    const cdktf = synthesize(synthEverything, false);
+    const fast = outputWith(synthEverything, true);
+    const cdktf = outputWith(synthEverything, false);
     expect(fast.size).toBeGreaterThan(30);
     expect(differing(fast, cdktf)).toEqual([]);
   });
 
   test("tokens of every kind, across stacks, resolve the same", () => {
-    const fast = synthesize(tokens, true);
-    const cdktf = synthesize(tokens, false);
+    const fast = outputWith(tokens, true);
+    const cdktf = outputWith(tokens, false);
     expect(differing(fast, cdktf)).toEqual([]);
     const apps = JSON.parse(fast.get("stacks/t-apps/cdk.tf.json")!);
     // The cross-stack reference became remote state, and the number and list tokens were resolved.
@@ -122,8 +109,8 @@ describe("the fast resolver writes what cdktf's resolver writes", () => {
       stack.addOverride("terraform.backend", undefined);
       app.synth();
     };
-    const fast = synthesize(build, true);
-    expect(differing(fast, synthesize(build, false))).toEqual([]);
+    const fast = outputWith(build, true);
+    expect(differing(fast, outputWith(build, false))).toEqual([]);
     expect(fast.get("stacks/t-base/cdk.tf.json")).toContain('"x": "y"');
     expect(JSON.parse(fast.get("stacks/t-base/cdk.tf.json")!).terraform.backend).toBeUndefined();
   });
@@ -139,9 +126,9 @@ describe("the fast resolver writes what cdktf's resolver writes", () => {
       app.synth();
     };
     replicas = 1;
-    const fast = synthesize(build, true);
+    const fast = outputWith(build, true);
     replicas = 1;
-    const cdktf = synthesize(build, false);
+    const cdktf = outputWith(build, false);
     expect(differing(fast, cdktf)).toEqual([]);
     expect(fast.get("stacks/t-base/cdk.tf.json")).toContain('"replicas": "3"');
   });

@@ -9,9 +9,8 @@ import { Annotations, App, AssetType, TerraformAsset, TerraformOutput, Terraform
 import { KubernetesConnection } from "../lib/core/connection";
 import { PlatformStack } from "../lib/core/platform-stack";
 import { emitResource } from "../lib/core/provider-resource";
-import { useFastResolutionForTests } from "../lib/core/resolve";
 import { stableJson } from "../lib/core/stack-synthesizer";
-import { outputOf } from "./everything";
+import { outputWith } from "./everything";
 import { withOldTerraform } from "./fixtures/old-terraform";
 
 // cdktf's serializer, from where cdktf loads it.
@@ -58,17 +57,16 @@ describe("stableJson writes what json-stable-stringify writes", () => {
 
 /** Synthesizes `build` with the library's synthesizer (fast) or cdktf's; the files written, or the error thrown. */
 function synthesize(build: (app: App) => void, fast: boolean, skipValidation = false): { files?: Map<string, string>; error?: string } {
-  const outdir = freshDir(String(fast));
-  useFastResolutionForTests(fast);
   try {
-    const app = new App({ outdir, skipValidation });
-    build(app);
-    app.synth();
-    return { files: outputOf(outdir) };
+    return {
+      files: outputWith((outdir) => {
+        const app = new App({ outdir, skipValidation });
+        build(app);
+        app.synth();
+      }, fast),
+    };
   } catch (e) {
     return { error: (e as Error).message };
-  } finally {
-    useFastResolutionForTests(true);
   }
 }
 
